@@ -1,0 +1,99 @@
+import { appendFileSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface Logger {
+  debug(scope: string, message: string, extra?: unknown): void
+  info(scope: string, message: string, extra?: unknown): void
+  warn(scope: string, message: string, extra?: unknown): void
+  error(scope: string, message: string, extra?: unknown): void
+  /** Registers a value that must never appear in a log line (a secret the app now holds). */
+  redact(value: string): void
+}
+
+const REDACTED = '[redacted]'
+/** Shorter values are too common to redact safely (they would mangle ordinary words). */
+const MIN_REDACT_LENGTH = 6
+
+/** Error → loggable text. Only the name, message and stack: never arbitrary enumerable fields. */
+function describe(extra: unknown): string {
+  if (extra === undefined) return ''
+  if (extra instanceof Error) return ` ${extra.name}: ${extra.message}\n${extra.stack ?? ''}`
+  try {
+    return ` ${JSON.stringify(extra)}`
+  } catch {
+    return ' [unserialisable]'
+  }
+}
+
+export interface FileLoggerOptions {
+  file: string
+  /** Also echo to stderr (browser mode in a terminal). */
+  echo?: boolean
+  minLevel?: LogLevel
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+/**
+ * A small append-only file logger with redaction. Every line passes through `scrub`, which
+ * replaces every registered secret; the canary tests check that none survives.
+ */
+export function createFileLogger(options: FileLoggerOptions): Logger {
+  const secrets = new Set<string>()
+  const minLevel = LEVELS[options.minLevel ?? 'info']
+  let ready = false
+
+  const scrub = (text: string): string => {
+    let out = text
+    for (const secret of secrets) out = out.split(secret).join(REDACTED)
+    return out
+  }
+
+  const write = (level: LogLevel, scope: string, message: string, extra?: unknown): void => {
+    if (LEVELS[level] < minLevel) return
+    const line = scrub(`${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${message}${describe(extra)}`)
+    try {
+      if (!ready) {
+        mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 })
+        ready = true
+      }
+      appendFileSync(options.file, line + '\n', { mode: 0o600 })
+    } catch {
+      // Logging must never take the app down; the line is dropped.
+    }
+    if (options.echo && LEVELS[level] >= LEVELS.warn) process.stderr.write(line + '\n')
+  }
+
+  return {
+    debug: (s, m, e) => write('debug', s, m, e),
+    info: (s, m, e) => write('info', s, m, e),
+    warn: (s, m, e) => write('warn', s, m, e),
+    error: (s, m, e) => write('error', s, m, e),
+    redact: (value) => {
+      if (value.length >= MIN_REDACT_LENGTH) secrets.add(value)
+    }
+  }
+}
+
+/** For tests: collects lines in memory, with the same redaction. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  const secrets = new Set<string>()
+  const write = (level: LogLevel, scope: string, message: string, extra?: unknown): void => {
+    let line = `${level} [${scope}] ${message}${describe(extra)}`
+    for (const secret of secrets) line = line.split(secret).join(REDACTED)
+    lines.push(line)
+  }
+  return {
+    lines,
+    debug: (s, m, e) => write('debug', s, m, e),
+    info: (s, m, e) => write('info', s, m, e),
+    warn: (s, m, e) => write('warn', s, m, e),
+    error: (s, m, e) => write('error', s, m, e),
+    redact: (value) => {
+      if (value.length >= MIN_REDACT_LENGTH) secrets.add(value)
+    }
+  }
+}

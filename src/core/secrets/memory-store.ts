@@ -1,0 +1,35 @@
+import type { SecretStoreHealth } from '../../shared/contract'
+import type { SecretStore } from './port'
+
+/** Session-only store for demos and tests: secrets vanish when the app exits, and the UI says so. */
+export class MemorySecretStore implements SecretStore {
+  readonly backend = 'memory' as const
+  private readonly items = new Map<string, string>()
+
+  async health(): Promise<SecretStoreHealth> {
+    return {
+      backend: 'memory',
+      status: 'ok',
+      location: 'memory (this session only)',
+      reason: 'Secrets are kept in memory only and vanish when TokenDesk exits.',
+      ephemeral: true,
+      checkedAt: Date.now()
+    }
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.items.get(key) ?? null
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.items.set(key, value)
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.items.delete(key)
+  }
+
+  async keys(): Promise<string[]> {
+    return [...this.items.keys()]
+  }
+}

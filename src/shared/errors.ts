@@ -1,0 +1,72 @@
+import { z } from 'zod'
+
+/**
+ * Stable error codes. The renderer switches on these, so never rename one; add new ones.
+ * Messages are user-safe: no stacks, no secrets, no raw server bodies.
+ */
+export const ERROR_CODES = [
+  // dispatch
+  'UNKNOWN_COMMAND',
+  'INVALID_REQUEST',
+  'INVALID_RESPONSE',
+  'INTERNAL',
+  // transport / host
+  'FORBIDDEN',
+  'DISCONNECTED',
+  'TIMEOUT',
+  'NOT_IMPLEMENTED',
+  // secret store
+  'KEYCHAIN_NO_DBUS',
+  'KEYCHAIN_NO_SECRET_SERVICE',
+  'KEYCHAIN_LOCKED',
+  'KEYCHAIN_TIMEOUT',
+  'KEYCHAIN_ACCESS_DENIED',
+  'KEYCHAIN_VALUE_REJECTED',
+  'KEYCHAIN_UNAVAILABLE',
+  'VAULT_LOCKED',
+  'VAULT_WRONG_PASSPHRASE',
+  'VAULT_CORRUPT',
+  'VAULT_TOO_NEW',
+  'VAULT_NOT_INITIALIZED',
+  'VAULT_IO',
+  'SECRET_NOT_FOUND',
+  'SECRET_MIGRATION_FAILED',
+  'SETTINGS_CORRUPT',
+  'SETTINGS_IO',
+  // sandbox
+  'SANDBOX_UNAVAILABLE'
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export const AppErrorDataSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  /** Extra, user-safe facts: a fix to show, a field name, a path. Never a secret. */
+  details: z.record(z.string(), z.unknown()).optional()
+})
+
+export type AppErrorData = z.infer<typeof AppErrorDataSchema>
+
+/** The one error type that crosses the bridge. Anything else becomes INTERNAL. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly details?: Record<string, unknown>
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    if (details !== undefined) this.details = details
+  }
+
+  toData(): AppErrorData {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details }
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError
+}
