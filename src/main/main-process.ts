@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, dialog, type BrowserWindow } from 'electron'
+import { bootCore } from '../core/boot'
+import type { Core } from '../core/core'
+import { electronBootOptions } from './boot-options'
+import { parseMainArgs } from './cli-args'
+import { forwardCoreEvents, registerCommandHandlers, type Dispose } from './ipc'
+import { rendererEntryUrl, trustedOrigins } from './origins'
+import { registerAppScheme, serveRenderer } from './protocol'
+import { createAppWindow } from './window'
+import { WindowRegistry } from './window-registry'
+
+export interface BundlePaths {
+  preload: string
+  rendererRoot: string
+}
+
+/** electron-vite's layout: out/main/index.js beside out/preload/index.cjs and out/renderer/. */
+export function bundlePaths(mainModuleUrl: string): BundlePaths {
+  const mainDir = dirname(fileURLToPath(mainModuleUrl))
+  return { preload: join(mainDir, '..', 'preload', 'index.cjs'), rendererRoot: join(mainDir, '..', 'renderer') }
+}
+
+function focus(window: BrowserWindow | undefined): void {
+  if (window === undefined) return
+  if (window.isMinimized()) window.restore()
+  window.show()
+  window.focus()
+}
+
+/**
+ * The Electron host's lifecycle. Everything here is wiring; the decisions live in the pure
+ * modules it calls (args, origins, window options, protocol paths, sender check).
+ * Returns a promise that settles once the first window exists (or the instance gave way).
+ */
+export async function startMainProcess(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const args = parseMainArgs(argv)
+  for (const problem of args.problems) process.stderr.write(`TokenDesk: ${problem}\n`)
+
+  app.setName('TokenDesk')
+  // Before ready and before the lock: the single-instance lock lives in userData, so two
+  // different --data-dir folders are two independent instances.
+  if (args.dataDir !== null) app.setPath('userData', args.dataDir)
+  app.enableSandbox()
+  registerAppScheme()
+  // crashReporter is never started: a crash dump holds process memory (tokens), and there is
+  // no server we would upload it to. Not starting it means no collection and no upload.
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+
+  const registry = new WindowRegistry()
+  app.on('second-instance', () => focus(registry.first()))
+
+  await app.whenReady()
+
+  const originInput = { isPackaged: app.isPackaged, devServerUrl: env.ELECTRON_RENDERER_URL }
+  const origins = trustedOrigins(originInput)
+  const paths = bundlePaths(import.meta.url)
+  const iconPath = join(app.getAppPath(), 'resources', 'icon.png')
+  const stopServing = serveRenderer(paths.rendererRoot)
+
+  let core: Core
+  try {
+    core = await bootCore(
+      electronBootOptions({
+        userDataDir: app.getPath('userData'),
+        version: app.getVersion(),
+        electronVersion: process.versions.electron ?? 'unknown',
+        demo: args.demo
+      })
+    )
+  } catch (error) {
+    dialog.showErrorBox('TokenDesk could not start', error instanceof Error ? error.message : String(error))
+    app.exit(1)
+    return
+  }
+  if (args.demo) core.log.warn('main', '--demo was given, but the built-in sandbox is not available yet.')
+
+  const disposers: Dispose[] = [
+    registerCommandHandlers(core),
+    forwardCoreEvents(core, registry),
+    stopServing
+  ]
+
+  const openWindow = (): BrowserWindow =>
+    createAppWindow({
+      preloadPath: paths.preload,
+      entryUrl: rendererEntryUrl(originInput),
+      isPackaged: app.isPackaged,
+      origins,
+      registry,
+      ...(existsSync(iconPath) ? { iconPath } : {}),
+      onLoadFailed: (error) => core.log.error('main', 'the window could not load the renderer', error)
+    })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (registry.live().length === 0) openWindow()
+  })
+
+  // Quit waits once for the core to flush and close, then quits for real.
+  let disposed = false
+  let disposing = false
+  app.on('will-quit', (event) => {
+    if (disposed) return
+    event.preventDefault()
+    if (disposing) return
+    disposing = true
+    for (const dispose of disposers) dispose()
+    core
+      .dispose()
+      .catch((error: unknown) => core.log.error('main', 'core did not shut down cleanly', error))
+      .finally(() => {
+        disposed = true
+        app.quit()
+      })
+  })
+
+  openWindow()
+}
