@@ -99,5 +99,10 @@ export default tseslint.config(
       ]
     }
   },
+  {
+    // Playwright fixtures are destructured objects, and `({}, testInfo)` is its idiom.
+    files: ['e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' }
+  },
   ...boundaries
 )

@@ -1,0 +1,192 @@
+import { AlertTriangle, Database, FlaskConical, Info, KeyRound, RefreshCw } from 'lucide-react'
+import type { JSX, ReactNode } from 'react'
+import type { Diagnostics, SecretStoreHealth } from '../../../../shared/contract'
+import { Field } from '../../components/Field'
+import { StatusPill, type Tone } from '../../components/StatusPill'
+import { refreshDiagnostics, useAppStore } from '../../store/app-store'
+
+const BACKEND_LABEL: Record<SecretStoreHealth['backend'], string> = {
+  keychain: 'OS keychain',
+  vault: 'Encrypted vault file',
+  memory: 'Memory (this session only)'
+}
+
+const HEALTH: Record<SecretStoreHealth['status'], { tone: Tone; label: string }> = {
+  ok: { tone: 'ok', label: 'Healthy' },
+  locked: { tone: 'warn', label: 'Locked' },
+  unavailable: { tone: 'error', label: 'Unavailable' },
+  checking: { tone: 'neutral', label: 'Checking…' }
+}
+
+function Card({ title, icon, children, aside }: { title: string; icon: JSX.Element; children: ReactNode; aside?: ReactNode }): JSX.Element {
+  return (
+    <section className="card" aria-label={title}>
+      <header className="card-header">
+        <h2>
+          {icon}
+          {title}
+        </h2>
+        {aside}
+      </header>
+      {children}
+    </section>
+  )
+}
+
+function SecretStoreCard({ health }: { health: SecretStoreHealth }): JSX.Element {
+  // A healthy memory store still loses everything on exit: say so in the pill too.
+  const status = health.status === 'ok' && health.ephemeral ? { tone: 'warn' as const, label: 'Session only' } : HEALTH[health.status]
+  return (
+    <Card title="Secret store" icon={<KeyRound size={16} aria-hidden="true" />} aside={<StatusPill tone={status.tone}>{status.label}</StatusPill>}>
+      <dl>
+        <Field label="Backend" testId="secret-backend">
+          {BACKEND_LABEL[health.backend]}
+        </Field>
+        {health.location && (
+          <Field label="Location" mono>
+            {health.location}
+          </Field>
+        )}
+        <Field label="Checked">{new Date(health.checkedAt).toLocaleTimeString()}</Field>
+      </dl>
+      {health.reason && (
+        <p className={`callout ${health.status === 'ok' ? 'callout-info' : 'callout-warn'}`} data-testid="secret-reason">
+          {health.status === 'ok' ? <Info size={16} aria-hidden="true" /> : <AlertTriangle size={16} aria-hidden="true" />}
+          <span>
+            {health.reason}
+            {health.fix && (
+              <>
+                <br />
+                <strong>Fix: </strong>
+                {health.fix}
+              </>
+            )}
+          </span>
+        </p>
+      )}
+    </Card>
+  )
+}
+
+function SandboxCard({ sandbox }: { sandbox: Diagnostics['sandbox'] }): JSX.Element {
+  if (sandbox.status === 'off') {
+    return (
+      <Card title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="neutral">Off</StatusPill>}>
+        <p className="muted">{sandbox.hint}</p>
+      </Card>
+    )
+  }
+  if (sandbox.status === 'failed') {
+    return (
+      <Card title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="error">Failed</StatusPill>}>
+        <p className="callout callout-warn">
+          <AlertTriangle size={16} aria-hidden="true" />
+          <span>{sandbox.reason}</span>
+        </p>
+      </Card>
+    )
+  }
+  const { baseUrls, credentials } = sandbox
+  return (
+    <Card title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="ok">Running</StatusPill>}>
+      <dl>
+        <Field label="Respoke" mono testId="sandbox-respoke">{baseUrls.respoke}</Field>
+        <Field label="PocketPaw" mono>{baseUrls.pocketpaw}</Field>
+        <Field label="Play Oxygen" mono>{baseUrls.playOxygen}</Field>
+        <Field label="Keycloak proxy" mono>{baseUrls.keycloakProxy}</Field>
+      </dl>
+      <h3 className="subheading">
+        Demo credentials <span className="badge">demo only, not secrets</span>
+      </h3>
+      <dl>
+        <Field label="Respoke admin" mono>
+          {credentials.respoke.username} / {credentials.respoke.password}
+        </Field>
+        {credentials.respoke.apps.map((app) => (
+          <Field key={app.appId} label="Respoke app" mono>
+            {app.appId} · secret {app.appSecret}
+          </Field>
+        ))}
+        <Field label="PocketPaw master" mono>{credentials.pocketpaw.masterToken}</Field>
+        {credentials.playOxygen.clients.map((c) => (
+          <Field key={c.clientId} label={`Play Oxygen ${c.clientId}`} mono>
+            {c.apiKey} / {c.secret}
+          </Field>
+        ))}
+        {credentials.keycloakProxy.users.map((u) => (
+          <Field key={u.username} label="Keycloak user" mono>
+            {u.username} / {u.password}
+          </Field>
+        ))}
+        {credentials.keycloakProxy.clients.map((c) => (
+          <Field key={c.clientId} label={`Keycloak ${c.clientId}`} mono>
+            {c.clientSecret} · {c.grants.join(', ')}
+          </Field>
+        ))}
+      </dl>
+    </Card>
+  )
+}
+
+export function DiagnosticsView(): JSX.Element {
+  const info = useAppStore((s) => s.info)
+  const diagnostics = useAppStore((s) => s.diagnostics)
+  const loading = diagnostics.status === 'loading'
+  const data = 'data' in diagnostics ? diagnostics.data : undefined
+  return (
+    <section className="page" aria-labelledby="diagnostics-title">
+      <header className="page-header">
+        <div>
+          <h1 id="diagnostics-title">Diagnostics</h1>
+          <p className="muted">What TokenDesk sees on this machine. Nothing here is a secret.</p>
+        </div>
+        <button type="button" className="button" onClick={() => void refreshDiagnostics()} disabled={loading} aria-busy={loading}>
+          <RefreshCw size={16} aria-hidden="true" className={loading ? 'spin' : undefined} />
+          {loading ? 'Checking…' : 'Check again'}
+        </button>
+      </header>
+      {diagnostics.status === 'error' && (
+        <p className="callout callout-warn" role="alert">
+          <AlertTriangle size={16} aria-hidden="true" />
+          <span>
+            {diagnostics.error.message} <code>{diagnostics.error.code}</code>
+          </span>
+        </p>
+      )}
+      <div className="card-grid">
+        <Card title="Application" icon={<Info size={16} aria-hidden="true" />}>
+          {info.status === 'ready' ? (
+            <dl>
+              <Field label="Version" testId="app-version">{info.data.version}</Field>
+              <Field label="Host" testId="app-host">
+                {info.data.host === 'electron' ? 'Desktop (Electron)' : 'Browser mode'}
+              </Field>
+              <Field label="Platform" testId="app-platform">
+                {info.data.platform} · {info.data.arch}
+              </Field>
+              <Field label="Runtime">{info.data.runtime}</Field>
+              <Field label="Data directory" mono testId="app-data-dir">{info.data.dataDir}</Field>
+            </dl>
+          ) : info.status === 'error' ? (
+            <p className="muted">{info.error.message}</p>
+          ) : (
+            <p className="muted">Loading…</p>
+          )}
+        </Card>
+        {data ? <SecretStoreCard health={data.secretStore} /> : <Card title="Secret store" icon={<KeyRound size={16} aria-hidden="true" />}><p className="muted">Checking…</p></Card>}
+        <Card title="Storage" icon={<Database size={16} aria-hidden="true" />} aside={data && <StatusPill tone={data.settings.status === 'ok' ? 'ok' : 'error'}>{data.settings.status === 'ok' ? 'Healthy' : 'Problem'}</StatusPill>}>
+          {data ? (
+            <dl>
+              <Field label="Settings file" mono testId="settings-path">{data.settings.path}</Field>
+              {data.settings.reason && <Field label="Problem">{data.settings.reason}</Field>}
+              <Field label="Log file" mono>{data.logFile}</Field>
+            </dl>
+          ) : (
+            <p className="muted">Checking…</p>
+          )}
+        </Card>
+        {data && <SandboxCard sandbox={data.sandbox} />}
+      </div>
+    </section>
+  )
+}
