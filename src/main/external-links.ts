@@ -11,6 +11,8 @@ export function externalLinkTarget(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_EXTERNAL_URL_LENGTH) return null
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff\\]/.test(raw)) return null
+  // The raw text itself must read as an https URL with a host; no parser leniency.
+  if (!/^https:\/\/[^/]/i.test(raw)) return null
   let url: URL
   try {
     url = new URL(raw)

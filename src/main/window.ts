@@ -3,8 +3,8 @@ import { externalLinkTarget } from './external-links'
 import { isTrustedUrl, type TrustedOrigins } from './origins'
 import { WindowRegistry } from './window-registry'
 
-/** Window background before the renderer paints; matches the renderer's page background. */
-export const WINDOW_BACKGROUND = { light: '#f5f6f8', dark: '#15171c' } as const
+/** Window background before the renderer paints: the renderer's `--bg` in each theme. */
+export const WINDOW_BACKGROUND = { light: '#f6f7f9', dark: '#14161b' } as const
 
 export interface AppWindowOptionsInput {
   preloadPath: string
@@ -30,9 +30,11 @@ export function appWindowOptions(input: AppWindowOptionsInput): BrowserWindowCon
     minHeight: 520,
     show: false,
     backgroundColor: input.darkTheme ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light,
-    // macOS: content under an inset title bar with the traffic lights; elsewhere the native
-    // frame, with the (empty) menu bar hidden until Alt is pressed.
-    ...(isMac ? { titleBarStyle: 'hiddenInset' as const } : { autoHideMenuBar: true }),
+    // macOS: the renderer's 44 px draggable header is the title bar, traffic lights inset and
+    // centred in it. Elsewhere the native frame (reliable on every Linux WM), menu bar hidden.
+    ...(isMac
+      ? { titleBarStyle: 'hiddenInset' as const, trafficLightPosition: { x: 14, y: 14 } }
+      : { autoHideMenuBar: true }),
     ...(input.iconPath !== undefined && !isMac ? { icon: input.iconPath } : {}),
     webPreferences: {
       preload: input.preloadPath,
