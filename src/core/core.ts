@@ -1,10 +1,14 @@
 import type { HostKind, SandboxStatus } from '../shared/contract'
-import { createAppHandlers } from './app/handlers'
+import { collectDiagnostics, createAppHandlers } from './app/handlers'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch'
 import { EventBus } from './events'
 import type { Logger } from './log'
 import type { DataPaths } from './paths'
+import { createSecretsHandlers } from './secrets/handlers'
 import type { SecretStore } from './secrets/port'
+import { SecretsService } from './secrets/service'
+import { createMemorySettingsStore } from './settings/memory-settings-store'
+import type { SettingsStore } from './settings/port'
 
 export interface CoreOptions {
   host: HostKind
@@ -13,7 +17,11 @@ export interface CoreOptions {
   runtime: string
   paths: DataPaths
   log: Logger
-  secretStore: SecretStore
+  /** The secret backends and the one in use (see secrets/service.ts). bootCore always passes both. */
+  secrets?: SecretsService
+  settings?: SettingsStore
+  /** Tests and older callers: one fixed store (keychain or memory) with settings in memory. */
+  secretStore?: SecretStore
   settingsStatus?: () => { path: string; status: 'ok' | 'error'; reason?: string }
   sandboxStatus?: () => SandboxStatus
 }
@@ -33,22 +41,51 @@ const SANDBOX_OFF: SandboxStatus = {
 /** Composition root of the domain: both hosts (Electron and browser mode) call this. */
 export function createCore(options: CoreOptions): Core {
   const events = new EventBus(options.log)
-  const handlers: Handlers = {
-    ...createAppHandlers({
-      host: options.host,
-      version: options.version,
-      runtime: options.runtime,
-      paths: options.paths,
-      secretStore: () => options.secretStore,
-      settingsStatus: options.settingsStatus ?? (() => ({ path: options.paths.settingsFile, status: 'ok' })),
-      sandboxStatus: options.sandboxStatus ?? (() => SANDBOX_OFF)
+  const fixed = options.secretStore
+  const settings =
+    options.settings ??
+    createMemorySettingsStore({ secrets: { backend: fixed?.backend ?? 'memory', chosenByUser: false, vaultAutoLockMinutes: 15 } })
+  const secrets =
+    options.secrets ??
+    new SecretsService({
+      settings,
+      log: options.log,
+      vaultFile: options.paths.vaultFile,
+      tokenCacheFile: options.paths.tokenCacheFile,
+      ...(fixed && fixed.backend !== 'vault' ? { stores: { [fixed.backend]: fixed } } : {})
     })
+  const appDeps = {
+    host: options.host,
+    version: options.version,
+    runtime: options.runtime,
+    paths: options.paths,
+    secretStore: () => secrets.store,
+    settingsStatus: options.settingsStatus ?? (() => settings.status()),
+    sandboxStatus: options.sandboxStatus ?? (() => SANDBOX_OFF)
+  }
+  const handlers: Handlers = {
+    ...createAppHandlers(appDeps),
+    ...createSecretsHandlers(secrets)
   }
   const dispatch = createDispatch(handlers, options.log)
+  // Backend switched, vault (auto-)locked or unlocked: push fresh status and diagnostics.
+  const unsubscribe = secrets.onChange(() => {
+    void (async () => {
+      try {
+        events.emit('secrets.statusChanged', await secrets.status(false))
+        events.emit('app.diagnosticsChanged', await collectDiagnostics(appDeps))
+      } catch (error) {
+        options.log.warn('secrets', 'could not publish the secret store status', error instanceof Error ? error.name : undefined)
+      }
+    })()
+  })
   return {
     dispatch,
     events,
     log: options.log,
-    dispose: async () => {}
+    dispose: async () => {
+      unsubscribe()
+      await secrets.dispose()
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { COMMAND_NAMES } from '../shared/api'
 import { AppError } from '../shared/errors'
 import { createDispatch, type Handlers } from './dispatch'
 import { createMemoryLogger } from './log'
@@ -10,8 +11,14 @@ const diagnostics = {
   sandbox: { status: 'off', hint: 'x' }
 } as const
 
+const notImplemented = async (): Promise<never> => {
+  throw new AppError('NOT_IMPLEMENTED', 'not in this test')
+}
+
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const stubs = Object.fromEntries(COMMAND_NAMES.map((name) => [name, notImplemented])) as unknown as Handlers
   return {
+    ...stubs,
     'app.info': async () => ({
       name: 'TokenDesk',
       version: '1.0.0',

@@ -34,7 +34,12 @@ export const ERROR_CODES = [
   'SETTINGS_CORRUPT',
   'SETTINGS_IO',
   // sandbox
-  'SANDBOX_UNAVAILABLE'
+  'SANDBOX_UNAVAILABLE',
+  // secret and settings stores (issue 4)
+  'SETTINGS_TOO_NEW',
+  'SECRET_KEY_INVALID',
+  'SECRET_CORRUPT',
+  'VAULT_ALREADY_EXISTS'
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -1,5 +1,5 @@
 import type { SecretStoreHealth } from '../../shared/contract'
-import type { SecretStore } from './port'
+import { assertSecretKey, type SecretStore } from './port'
 
 /** Session-only store for demos and tests: secrets vanish when the app exits, and the UI says so. */
 export class MemorySecretStore implements SecretStore {
@@ -12,24 +12,32 @@ export class MemorySecretStore implements SecretStore {
       status: 'ok',
       location: 'memory (this session only)',
       reason: 'Secrets are kept in memory only and vanish when TokenDesk exits.',
+      fix: 'Choose the system keychain or the encrypted vault in Settings to keep secrets across restarts.',
       ephemeral: true,
       checkedAt: Date.now()
     }
   }
 
   async get(key: string): Promise<string | null> {
+    assertSecretKey(key)
     return this.items.get(key) ?? null
   }
 
   async set(key: string, value: string): Promise<void> {
+    assertSecretKey(key)
     this.items.set(key, value)
   }
 
   async delete(key: string): Promise<boolean> {
+    assertSecretKey(key)
     return this.items.delete(key)
   }
 
   async keys(): Promise<string[]> {
-    return [...this.items.keys()]
+    return [...this.items.keys()].sort()
+  }
+
+  async dispose(): Promise<void> {
+    this.items.clear()
   }
 }

@@ -1,0 +1,230 @@
+import type { SecretBackend, SecretsStatus, SecretStoreHealth, VaultInfo } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
+import type { Logger } from '../log'
+import type { SettingsStore } from '../settings/port'
+import type { ScryptParams } from './encrypted-file'
+import { KeychainSecretStore } from './keychain-store'
+import { MemorySecretStore } from './memory-store'
+import { migrateSecrets, type MigrationResult } from './migrate'
+import type { SecretStore } from './port'
+import { TokenCache } from './token-cache'
+import { VaultSecretStore } from './vault-store'
+
+export interface SecretsServiceOptions {
+  settings: SettingsStore
+  log: Logger
+  vaultFile: string
+  tokenCacheFile: string
+  /** Tests inject a keychain on their own service name or a fake keytar. */
+  createKeychain?: () => SecretStore
+  vaultScrypt?: ScryptParams
+  /** Ready-made keychain or memory stores (tests, callers of createCore that pass one store). */
+  stores?: Partial<Record<'keychain' | 'memory', SecretStore>>
+}
+
+const BACKENDS: readonly SecretBackend[] = ['keychain', 'vault', 'memory']
+
+/**
+ * Owns the three backends and which one is in use (a setting). Everything else in the core
+ * holds `store`, a facade that always talks to the backend in use and waits while secrets are
+ * being moved, so nothing is written to the old backend after it was copied.
+ * The configured backend is used even when unhealthy: a broken keychain is reported with its
+ * fix, never silently replaced by another backend.
+ */
+export class SecretsService {
+  readonly vault: VaultSecretStore
+  readonly memory: SecretStore
+  readonly store: SecretStore
+  private keychainStore: SecretStore | null = null
+  private activeBackend: SecretBackend
+  private moving: Promise<unknown> = Promise.resolve()
+  private readonly inFlight = new Set<Promise<unknown>>()
+  private readonly listeners = new Set<() => void>()
+  private tokenCachePromise: Promise<TokenCache> | null = null
+  private readonly options: SecretsServiceOptions
+
+  constructor(options: SecretsServiceOptions) {
+    this.options = options
+    const settings = options.settings.get().secrets
+    this.activeBackend = settings.backend
+    this.memory = options.stores?.memory ?? new MemorySecretStore()
+    this.keychainStore = options.stores?.keychain ?? null
+    this.vault = new VaultSecretStore({
+      file: options.vaultFile,
+      log: options.log,
+      autoLockMs: settings.vaultAutoLockMinutes * 60_000,
+      ...(options.vaultScrypt ? { scrypt: options.vaultScrypt } : {})
+    })
+    this.vault.onStateChange(() => this.changed())
+    this.store = createFacade(this)
+  }
+
+  get backend(): SecretBackend {
+    return this.activeBackend
+  }
+
+  get active(): SecretStore {
+    return this.backendStore(this.activeBackend)
+  }
+
+  /** Resolves once no move between backends is in progress. */
+  idle(): Promise<unknown> {
+    return this.moving
+  }
+
+  /** Facade calls register here so a move starts only after the calls already running finished. */
+  track<T>(operation: Promise<T>): Promise<T> {
+    this.inFlight.add(operation)
+    void operation.then(
+      () => this.inFlight.delete(operation),
+      () => this.inFlight.delete(operation)
+    )
+    return operation
+  }
+
+  backendStore(backend: SecretBackend): SecretStore {
+    if (backend === 'vault') return this.vault
+    if (backend === 'memory') return this.memory
+    this.keychainStore ??= this.options.createKeychain?.() ?? new KeychainSecretStore({ log: this.options.log })
+    return this.keychainStore
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  vaultInfo(): VaultInfo {
+    return { state: this.vault.state(), path: this.vault.file, autoLockMinutes: this.vault.autoLockMinutes() }
+  }
+
+  async status(probeAlternatives = false): Promise<SecretsStatus> {
+    const active = await this.active.health()
+    const alternatives: SecretStoreHealth[] = probeAlternatives
+      ? await Promise.all(BACKENDS.filter((b) => b !== this.activeBackend).map((b) => this.backendStore(b).health()))
+      : []
+    return { active, backendChosen: this.options.settings.get().secrets.chosenByUser, vault: this.vaultInfo(), alternatives }
+  }
+
+  /**
+   * Switches the backend in use, moving every secret when asked (see migrate.ts for why an
+   * interrupted move loses nothing). The target must work first: an unlocked vault, a keychain
+   * whose probe passes.
+   */
+  async chooseBackend(target: SecretBackend, moveSecrets: boolean): Promise<MigrationResult> {
+    const run = this.moving.then(async () => {
+      await Promise.allSettled([...this.inFlight])
+      const from = this.activeBackend
+      if (target === from) {
+        this.persistChoice(target)
+        return { moved: 0, leftBehind: 0 }
+      }
+      await this.assertUsable(target)
+      const commit = async (): Promise<void> => {
+        this.persistChoice(target)
+        this.activeBackend = target
+        this.tokenCachePromise = null
+      }
+      if (!moveSecrets) {
+        await commit()
+        return { moved: 0, leftBehind: 0 }
+      }
+      await this.assertUsable(from)
+      return migrateSecrets(this.backendStore(from), this.backendStore(target), { log: this.options.log, commit })
+    })
+    this.moving = run.catch(() => undefined)
+    try {
+      return await run
+    } finally {
+      this.changed()
+    }
+  }
+
+  async createVault(passphrase: string): Promise<VaultInfo> {
+    await this.vault.create(passphrase)
+    return this.vaultInfo()
+  }
+
+  async unlockVault(passphrase: string): Promise<VaultInfo> {
+    await this.vault.unlock(passphrase)
+    return this.vaultInfo()
+  }
+
+  lockVault(): VaultInfo {
+    this.vault.lock()
+    return this.vaultInfo()
+  }
+
+  async changeVaultPassphrase(current: string, next: string): Promise<VaultInfo> {
+    await this.vault.changePassphrase(current, next)
+    return this.vaultInfo()
+  }
+
+  setVaultAutoLock(minutes: number): VaultInfo {
+    this.options.settings.update((s) => ({ ...s, secrets: { ...s.secrets, vaultAutoLockMinutes: minutes } }))
+    this.vault.setAutoLockMs(minutes * 60_000)
+    this.changed()
+    return this.vaultInfo()
+  }
+
+  /** The encrypted token cache, keyed by one item in the backend in use (opened on first use). */
+  tokenCache(): Promise<TokenCache> {
+    this.tokenCachePromise ??= TokenCache.open({ file: this.options.tokenCacheFile, secretStore: this.store, log: this.options.log }).catch((error: unknown) => {
+      this.tokenCachePromise = null
+      throw error
+    })
+    return this.tokenCachePromise
+  }
+
+  async dispose(): Promise<void> {
+    await this.moving
+    if (this.tokenCachePromise) await (await this.tokenCachePromise.catch(() => null))?.dispose()
+    for (const backend of BACKENDS) {
+      if (backend === 'keychain' && !this.keychainStore) continue
+      await this.backendStore(backend).dispose?.()
+    }
+  }
+
+  private persistChoice(backend: SecretBackend): void {
+    this.options.settings.update((s) => ({ ...s, secrets: { ...s.secrets, backend, chosenByUser: true } }))
+  }
+
+  private async assertUsable(backend: SecretBackend): Promise<void> {
+    const health = await this.backendStore(backend).health()
+    if (health.status === 'ok') return
+    throw new AppError(health.errorCode ?? 'KEYCHAIN_UNAVAILABLE', health.reason ?? `The ${backend} cannot be used.`, health.fix ? { fix: health.fix } : undefined)
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener()
+  }
+}
+
+/** The store everyone else holds: the backend in use, never written to while secrets move. */
+function createFacade(service: SecretsService): SecretStore {
+  return {
+    get backend() {
+      return service.backend
+    },
+    health: async () => {
+      await service.idle()
+      return service.track(service.active.health())
+    },
+    get: async (key) => {
+      await service.idle()
+      return service.track(service.active.get(key))
+    },
+    set: async (key, value) => {
+      await service.idle()
+      return service.track(service.active.set(key, value))
+    },
+    delete: async (key) => {
+      await service.idle()
+      return service.track(service.active.delete(key))
+    },
+    keys: async () => {
+      await service.idle()
+      return service.track(service.active.keys())
+    }
+  }
+}

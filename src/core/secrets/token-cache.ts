@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs'
+import { rename } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { AppError } from '../../shared/errors'
+import type { Logger } from '../log'
+import { createFileKey, readEncryptedFile, writeEncryptedFile, type FileKey } from './encrypted-file'
+import { TOKEN_CACHE_KEY_NAME, type SecretStore } from './port'
+
+export interface TokenCacheOptions {
+  file: string
+  /** Holds the cache's random key as one item (`token-cache/key`). */
+  secretStore: SecretStore
+  log: Logger
+  /** Coalesces bursts of changes into one write. */
+  flushDelayMs?: number
+}
+
+/**
+ * Issued tokens: many, short-lived, so not one keychain item each (DESIGN.md "Secrets vs
+ * metadata"). They live in one encrypted file (same format as the vault) whose random 32-byte
+ * key is a single secret-store item. Writes are behind: `set` returns at once and the file is
+ * written shortly after; `flush()` and `dispose()` wait for it.
+ */
+export class TokenCache {
+  private readonly items: Map<string, string>
+  private readonly key: FileKey
+  private readonly options: TokenCacheOptions
+  private timer: NodeJS.Timeout | null = null
+  private writing: Promise<void> = Promise.resolve()
+  private dirty = false
+  private disposed = false
+  /** The last write failure, reported by `flush()` and kept for diagnostics. */
+  lastError: AppError | null = null
+
+  private constructor(options: TokenCacheOptions, key: FileKey, items: Map<string, string>) {
+    this.options = options
+    this.key = key
+    this.items = items
+  }
+
+  /**
+   * Opens (or creates) the cache. A locked or unreachable secret store is an error (the caller
+   * retries later); a key that is verifiably gone makes the old file unreadable, so it is moved
+   * aside (`.orphaned-<time>`), never deleted, and a fresh cache starts.
+   */
+  static async open(options: TokenCacheOptions): Promise<TokenCache> {
+    const stored = await options.secretStore.get(TOKEN_CACHE_KEY_NAME)
+    if (stored !== null) {
+      const raw = Buffer.from(stored, 'base64')
+      if (existsSync(options.file)) {
+        const opened = await readEncryptedFile(options.file, 'token-cache', { kind: 'raw', key: raw })
+        raw.fill(0)
+        return new TokenCache(options, opened.key, opened.items)
+      }
+      const key = await createFileKey({ kind: 'raw', key: raw })
+      raw.fill(0)
+      return new TokenCache(options, key, new Map())
+    }
+    if (existsSync(options.file)) {
+      const aside = `${options.file}.orphaned-${Date.now()}`
+      await rename(options.file, aside)
+      options.log.warn('token-cache', 'the token cache key is gone; the unreadable cache file was moved aside', { file: aside })
+    }
+    const raw = randomBytes(32)
+    await options.secretStore.set(TOKEN_CACHE_KEY_NAME, raw.toString('base64'))
+    const key = await createFileKey({ kind: 'raw', key: raw })
+    raw.fill(0)
+    const cache = new TokenCache(options, key, new Map())
+    cache.schedule()
+    return cache
+  }
+
+  get(id: string): string | undefined {
+    return this.items.get(id)
+  }
+
+  ids(): string[] {
+    return [...this.items.keys()]
+  }
+
+  get size(): number {
+    return this.items.size
+  }
+
+  /** Never waits on the disk. */
+  set(id: string, value: string): void {
+    this.assertOpen()
+    this.items.set(id, value)
+    this.schedule()
+  }
+
+  delete(id: string): boolean {
+    this.assertOpen()
+    const deleted = this.items.delete(id)
+    if (deleted) this.schedule()
+    return deleted
+  }
+
+  /** Writes pending changes now; rejects with the write's typed error. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.dirty) this.writing = this.writing.then(() => this.writeNow())
+    await this.writing
+    if (this.lastError) throw this.lastError
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    try {
+      await this.flush()
+    } finally {
+      this.disposed = true
+      this.key.master.fill(0)
+      this.items.clear()
+    }
+  }
+
+  private schedule(): void {
+    this.dirty = true
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.writing = this.writing.then(() => this.writeNow())
+    }, this.options.flushDelayMs ?? 50)
+  }
+
+  private async writeNow(): Promise<void> {
+    if (!this.dirty) return
+    this.dirty = false
+    try {
+      await writeEncryptedFile(this.options.file, 'token-cache', this.key, new Map(this.items))
+      this.lastError = null
+    } catch (error) {
+      this.dirty = true
+      this.lastError = error instanceof AppError ? error : new AppError('VAULT_IO', 'The token cache could not be written.')
+      this.options.log.error('token-cache', 'write failed', this.lastError.code)
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new AppError('INTERNAL', 'The token cache is closed.')
+  }
+}
