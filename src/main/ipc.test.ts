@@ -1,12 +1,14 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createCore, type Core } from '../core/core'
+import type { Core } from '../core/core'
 import { createMemoryLogger } from '../core/log'
-import { dataPaths } from '../core/paths'
-import { MemorySecretStore } from '../core/secrets/memory-store'
 import { COMMAND_NAMES, EVENT_NAMES, commandChannel, eventChannel } from '../shared/api'
 import { ResultSchema } from '../shared/result'
 import type { SenderFrame } from './sender'
+import { createTestCore } from './testing/real-core'
 import { WindowRegistry, type RegistrableWindow } from './window-registry'
 
 type InvokeHandler = (event: { senderFrame: SenderFrame | null }, ...args: unknown[]) => Promise<unknown>
@@ -36,15 +38,10 @@ const { forwardCoreEvents, registerCommandHandlers } = await import('./ipc')
 const APP_FRAME: SenderFrame = { url: 'app://tokendesk/index.html', parent: null }
 const DEV_URL = 'http://localhost:5173/'
 
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'tokendesk-ipc-test-'))
+
 function realCore(): Core {
-  return createCore({
-    host: 'electron',
-    version: '9.8.7',
-    runtime: 'Electron test',
-    paths: dataPaths('/tmp/tokendesk-ipc-test'),
-    log: createMemoryLogger(),
-    secretStore: new MemorySecretStore()
-  })
+  return createTestCore({ dataDir: DATA_DIR, version: '9.8.7', runtime: 'Electron test' })
 }
 
 function invoke(channel: string, frame: SenderFrame | null, request: unknown): Promise<unknown> {
@@ -123,7 +120,8 @@ describe('registerCommandHandlers', () => {
       const result = await invoke(commandChannel(name), frame, {})
       if (trusted) {
         expect(dispatch).toHaveBeenCalledTimes(1)
-        expect(result).toMatchObject({ ok: true })
+        expect(dispatch).toHaveBeenCalledWith(name, {})
+        expect(result).toEqual(await dispatch.mock.results[0]!.value)
       } else {
         expect(dispatch).not.toHaveBeenCalled()
         expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: expect.any(String) } })
@@ -143,7 +141,7 @@ describe('registerCommandHandlers', () => {
         platform: process.platform,
         arch: process.arch,
         runtime: 'Electron test',
-        dataDir: '/tmp/tokendesk-ipc-test'
+        dataDir: DATA_DIR
       }
     })
   })
@@ -251,8 +249,24 @@ describe('forwardCoreEvents', () => {
     expect(registry.has(closed)).toBe(false)
   })
 
-  it('stops forwarding after dispose, and covers every contract event', () => {
-    expect(EVENT_NAMES).toEqual(['app.diagnosticsChanged'])
+  it('forwards every contract event on its own channel', () => {
+    // A bus stand-in, so every event name can be pushed without building each payload.
+    let publish: (name: string, payload: unknown) => void = () => {}
+    const bus = {
+      subscribe: (listener: typeof publish) => {
+        publish = listener
+        return () => {}
+      }
+    }
+    const registry = new WindowRegistry<ReturnType<typeof fakeWindow>>()
+    const window = fakeWindow()
+    registry.add(window)
+    forwardCoreEvents({ events: bus, log: createMemoryLogger() } as unknown as Pick<Core, 'events' | 'log'>, registry)
+    for (const name of EVENT_NAMES) publish(name, { marker: name })
+    expect(window.webContents.send.mock.calls).toEqual(EVENT_NAMES.map((name) => [eventChannel(name), { marker: name }]))
+  })
+
+  it('stops forwarding after dispose', () => {
     const core = realCore()
     const registry = new WindowRegistry<ReturnType<typeof fakeWindow>>()
     const window = fakeWindow()

@@ -1,10 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { BootOptions } from '../core/boot'
-import { createCore, type Core } from '../core/core'
-import { createMemoryLogger } from '../core/log'
-import { dataPaths } from '../core/paths'
-import { MemorySecretStore } from '../core/secrets/memory-store'
+import type { Core } from '../core/core'
 import { COMMAND_NAMES, commandChannel } from '../shared/api'
+import { createTestCore } from './testing/real-core'
 
 type Listener = (...args: unknown[]) => void
 
@@ -119,14 +117,7 @@ vi.mock('../core/boot', () => ({
   bootCore: vi.fn(async (options: BootOptions) => {
     if (booted.fail !== null) throw booted.fail
     booted.options.push(options)
-    const core = createCore({
-      host: options.host,
-      version: options.version,
-      runtime: options.runtime,
-      paths: dataPaths(options.dataDir),
-      log: createMemoryLogger(),
-      secretStore: new MemorySecretStore()
-    })
+    const core = createTestCore({ host: options.host, version: options.version, runtime: options.runtime })
     vi.spyOn(core, 'dispose')
     booted.cores.push(core)
     return core

@@ -37,7 +37,7 @@ describe('buildApi', () => {
   it.each(COMMAND_NAMES)('%s is a named function that invokes its own channel with the request', async (name) => {
     const port = fakePort()
     const api = buildApi(port)
-    const command = api.commands[name]
+    const command = api.commands[name] as (request: unknown) => Promise<unknown>
     expect(command.name).toBe(name)
     await expect(command({})).resolves.toEqual({ ok: true, value: 1 })
     expect(port.invoke).toHaveBeenCalledWith(commandChannel(name), {})
@@ -53,7 +53,7 @@ describe('buildApi', () => {
     const port = fakePort(async () => {
       throw new Error("Error invoking remote method 'td:command:app.info': No handler registered")
     })
-    await expect(buildApi(port).commands['app.info']({})).resolves.toEqual({
+    await expect(buildApi(port).commands['app.info']({} as never)).resolves.toEqual({
       ok: false,
       error: { code: 'DISCONNECTED', message: expect.any(String) }
     })
@@ -63,7 +63,7 @@ describe('buildApi', () => {
     const port = fakePort()
     const api = buildApi(port)
     const listener = vi.fn()
-    const unsubscribe = api.events[name](listener)
+    const unsubscribe = (api.events[name] as (listener: (payload: unknown) => void) => () => void)(listener)
     port.emit(eventChannel(name), { hello: 'world' })
     expect(listener).toHaveBeenCalledTimes(1)
     expect(listener.mock.calls[0]).toEqual([{ hello: 'world' }])
