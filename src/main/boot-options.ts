@@ -1,4 +1,5 @@
 import type { BootOptions } from '../core/boot'
+import type { SettingsBackingFactory } from '../core/settings/port'
 import type { SandboxStatus } from '../shared/contract'
 
 export interface ElectronBootInput {
@@ -6,6 +7,8 @@ export interface ElectronBootInput {
   version: string
   electronVersion: string
   demo: boolean
+  /** electron-store underneath the settings store (src/main/settings-store.ts). */
+  settingsBacking?: SettingsBackingFactory
 }
 
 /** Until the sandbox issue lands, `--demo` says plainly that it is not there yet. */
@@ -21,6 +24,7 @@ export function electronBootOptions(input: ElectronBootInput): BootOptions {
     dataDir: input.userDataDir,
     version: input.version,
     runtime: `Electron ${input.electronVersion}`,
+    ...(input.settingsBacking ? { settingsBacking: input.settingsBacking } : {}),
     ...(input.demo ? { sandboxStatus: () => DEMO_NOT_YET } : {})
   }
 }

@@ -33,6 +33,15 @@ describe('electronBootOptions', () => {
     })
   })
 
+  it('passes the electron-store settings backing through', () => {
+    const settingsBacking = (): never => {
+      throw new Error('not called here')
+    }
+    expect(
+      electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', demo: false, settingsBacking }).settingsBacking
+    ).toBe(settingsBacking)
+  })
+
   it('says plainly that --demo is not there yet', () => {
     const options = electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', demo: true })
     expect(options.sandboxStatus?.()).toEqual(DEMO_NOT_YET)

@@ -124,6 +124,9 @@ vi.mock('../core/boot', () => ({
   })
 }))
 
+const settingsBacking = vi.hoisted(() => ({ createElectronStoreBacking: vi.fn() }))
+vi.mock('./settings-store', () => settingsBacking)
+
 const { bundlePaths, startMainProcess } = await import('./main-process')
 
 async function started(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
@@ -173,7 +176,13 @@ describe('startMainProcess', () => {
     await started(['tokendesk'])
     expect(electron.app.setPath).not.toHaveBeenCalled()
     expect(booted.options).toEqual([
-      { host: 'electron', dataDir: '/default/userData', version: '0.1.0', runtime: `Electron ${process.versions.electron ?? 'unknown'}` }
+      {
+        host: 'electron',
+        dataDir: '/default/userData',
+        version: '0.1.0',
+        runtime: `Electron ${process.versions.electron ?? 'unknown'}`,
+        settingsBacking: settingsBacking.createElectronStoreBacking
+      }
     ])
     expect(electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))
     expect(electron.ipcMain.handle.mock.calls.map(([channel]) => channel).sort()).toEqual(COMMAND_NAMES.map(commandChannel).sort())

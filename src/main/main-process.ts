@@ -9,6 +9,7 @@ import { parseMainArgs } from './cli-args'
 import { forwardCoreEvents, registerCommandHandlers, type Dispose } from './ipc'
 import { rendererEntryUrl, trustedOrigins } from './origins'
 import { registerAppScheme, serveRenderer } from './protocol'
+import { createElectronStoreBacking } from './settings-store'
 import { createAppWindow } from './window'
 import { WindowRegistry } from './window-registry'
 
@@ -71,7 +72,8 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
         userDataDir: app.getPath('userData'),
         version: app.getVersion(),
         electronVersion: process.versions.electron ?? 'unknown',
-        demo: args.demo
+        demo: args.demo,
+        settingsBacking: createElectronStoreBacking
       })
     )
   } catch (error) {
