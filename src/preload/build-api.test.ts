@@ -75,6 +75,41 @@ describe('buildApi', () => {
     expect(port.removeListener).toHaveBeenCalledTimes(1)
   })
 
+  it('shares one IPC listener per channel between subscribers', () => {
+    const port = fakePort()
+    const subscribe = buildApi(port).events['app.diagnosticsChanged'] as unknown as (listener: (payload: unknown) => void) => () => void
+    const channel = eventChannel('app.diagnosticsChanged')
+    const first = vi.fn()
+    const second = vi.fn()
+    const unsubscribeFirst = subscribe(first)
+    const unsubscribeSecond = subscribe(second)
+    expect(port.count(channel)).toBe(1)
+    port.emit(channel, 1)
+    unsubscribeFirst()
+    port.emit(channel, 2)
+    expect(first.mock.calls).toEqual([[1]])
+    expect(second.mock.calls).toEqual([[1], [2]])
+    expect(port.count(channel)).toBe(1)
+    unsubscribeSecond()
+    expect(port.count(channel)).toBe(0)
+    expect(port.on).toHaveBeenCalledTimes(1)
+    expect(port.removeListener).toHaveBeenCalledTimes(1)
+  })
+
+  it('a throwing listener does not keep the payload from the others', async () => {
+    const port = fakePort()
+    const subscribe = buildApi(port).events['app.diagnosticsChanged'] as unknown as (listener: (payload: unknown) => void) => () => void
+    const surfaced = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
+    const healthy = vi.fn()
+    subscribe(() => {
+      throw new Error('listener bug')
+    })
+    subscribe(healthy)
+    port.emit(eventChannel('app.diagnosticsChanged'), 'payload')
+    expect(healthy).toHaveBeenCalledWith('payload')
+    await expect(surfaced).resolves.toMatchObject({ message: 'listener bug' })
+  })
+
   it('ignores a non-function listener', () => {
     const port = fakePort()
     const subscribe = buildApi(port).events['app.diagnosticsChanged'] as unknown as (listener: unknown) => () => void

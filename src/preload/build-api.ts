@@ -40,20 +40,34 @@ function commandFunction(port: IpcPort, name: CommandName): AnyCommand {
 
 /**
  * Each event subscription hands the listener the payload only: the IpcRendererEvent (whose
- * `sender` is ipcRenderer) never reaches the page (checklist item 20).
+ * `sender` is ipcRenderer) never reaches the page (checklist item 20). One ipcRenderer listener
+ * per channel fans out to every subscriber, so many subscribers never pile up IPC listeners.
  */
 function eventSubscription(port: IpcPort, name: EventName): AnySubscription {
   const channel = eventChannel(name)
+  const subscribers = new Set<(payload: unknown) => void>()
+  const fanOut = (_event: unknown, payload: unknown): void => {
+    for (const subscriber of [...subscribers]) {
+      try {
+        subscriber(payload)
+      } catch (error) {
+        // One broken listener must not starve the others; still surface the error.
+        queueMicrotask(() => {
+          throw error
+        })
+      }
+    }
+  }
   const named = {
     [name]: (listener: (payload: unknown) => void): Unsubscribe => {
       if (typeof listener !== 'function') return () => {}
-      const forward = (_event: unknown, payload: unknown): void => listener(payload)
-      port.on(channel, forward)
-      let subscribed = true
+      // Wrapped, so the same function subscribed twice gets two independent subscriptions.
+      const subscriber = (payload: unknown): void => listener(payload)
+      if (subscribers.size === 0) port.on(channel, fanOut)
+      subscribers.add(subscriber)
       return () => {
-        if (!subscribed) return
-        subscribed = false
-        port.removeListener(channel, forward)
+        if (!subscribers.delete(subscriber)) return
+        if (subscribers.size === 0) port.removeListener(channel, fanOut)
       }
     }
   }
