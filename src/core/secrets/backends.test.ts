@@ -8,14 +8,9 @@ import { KeychainSecretStore } from './keychain-store'
 import { MemorySecretStore } from './memory-store'
 import type { SecretStore } from './port'
 import { secretStoreContract } from './testing/contract-suite'
+import { IN_KEYRING, KEYRING_HINT, TEST_SCRYPT } from './testing/keyring-env'
 import { VaultSecretStore } from './vault-store'
 
-export const IN_KEYRING = process.env.TOKENDESK_IN_KEYRING === '1'
-export const KEYRING_HINT =
-  'The keychain tests need a real Secret Service: run them via `bash scripts/with-keyring.sh npx vitest run src/core` (a private D-Bus session with an unlocked gnome-keyring).'
-
-/** Cheap scrypt for tests; the production cost is checked in vault.test.ts. */
-export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 }
 
 describe('SecretStore contract: memory', () => {
   secretStoreContract({ create: async () => new MemorySecretStore() })
