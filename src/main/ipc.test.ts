@@ -129,6 +129,14 @@ describe('registerCommandHandlers', () => {
     })
   })
 
+  it('logs a refusal with the origin only', async () => {
+    const core = realCore()
+    const warn = vi.spyOn(core.log, 'warn')
+    registerCommandHandlers(core)
+    await invoke(commandChannel('app.info'), { url: 'https://evil.example/path?token=abc123', parent: null }, {})
+    expect(warn).toHaveBeenCalledWith('ipc', 'refused "app.info" from an untrusted sender (https://evil.example, top frame)')
+  })
+
   it('a trusted call reaches the real core and returns its real answer', async () => {
     registerCommandHandlers(realCore())
     const result = await invoke(commandChannel('app.info'), APP_FRAME, {})

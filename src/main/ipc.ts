@@ -2,6 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron'
 import { COMMAND_NAMES, commandChannel, eventChannel } from '../shared/api'
 import type { Result } from '../shared/result'
 import type { Core } from '../core/core'
+import { originOf } from './origins'
 import { isTrustedSender, type SenderFrame } from './sender'
 import type { RegistrableWindow, WindowRegistry } from './window-registry'
 
@@ -27,6 +28,16 @@ function senderFrameOf(event: IpcMainInvokeEvent): SenderFrame | null {
   }
 }
 
+/** For the log: the sender's origin and frame depth, never its full URL (which could carry data). */
+function describeSender(frame: SenderFrame | null): string {
+  if (frame === null) return 'no frame'
+  try {
+    return `${originOf(frame.url) ?? 'unparseable origin'}, ${frame.parent === null ? 'top frame' : 'subframe'}`
+  } catch {
+    return 'unreadable frame'
+  }
+}
+
 /**
  * One `ipcMain.handle` per contract command, on its derived channel. Every call passes the sender
  * check first (an untrusted sender never reaches a handler), then goes to `core.dispatch`, which
@@ -38,8 +49,9 @@ export function registerCommandHandlers(
 ): Dispose {
   for (const name of COMMAND_NAMES) {
     ipcMain.handle(commandChannel(name), async (event: IpcMainInvokeEvent, request: unknown) => {
-      if (!isTrusted(senderFrameOf(event))) {
-        core.log.warn('ipc', `refused "${name}" from an untrusted sender`)
+      const frame = senderFrameOf(event)
+      if (!isTrusted(frame)) {
+        core.log.warn('ipc', `refused "${name}" from an untrusted sender (${describeSender(frame)})`)
         return FORBIDDEN
       }
       try {

@@ -23,12 +23,18 @@ const electron = vi.hoisted(() => {
         setDevicePermissionHandler: vi.fn()
       }
     }
-    readonly loadURL = vi.fn(async (_url: string) => {})
+    static failNextLoad: Error | null = null
+    readonly loadURL: ReturnType<typeof vi.fn>
     readonly show = vi.fn()
     readonly focus = vi.fn()
     readonly restore = vi.fn()
     minimized = false
     constructor(readonly options: Record<string, unknown>) {
+      const failure = FakeBrowserWindow.failNextLoad
+      FakeBrowserWindow.failNextLoad = null
+      this.loadURL = vi.fn(async (_url: string) => {
+        if (failure !== null) throw failure
+      })
       calls.push('new BrowserWindow')
       FakeBrowserWindow.created.push(this)
     }
@@ -249,6 +255,13 @@ describe('startMainProcess', () => {
     const finalQuit = { preventDefault: vi.fn() }
     electron.app.emit('will-quit', finalQuit)
     expect(finalQuit.preventDefault).not.toHaveBeenCalled()
+  })
+
+  it('says so and quits when the window cannot load the renderer', async () => {
+    electron.FakeBrowserWindow.failNextLoad = new Error('ERR_FILE_NOT_FOUND (-6) loading app://tokendesk/index.html')
+    await started(['tokendesk'])
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalledTimes(1))
+    expect(electron.dialog.showErrorBox).toHaveBeenCalledWith('TokenDesk could not open its window', expect.stringContaining('ERR_FILE_NOT_FOUND'))
   })
 
   it('shows an error and exits when the core cannot boot', async () => {

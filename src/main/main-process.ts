@@ -97,7 +97,16 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
       origins,
       registry,
       ...(existsSync(iconPath) ? { iconPath } : {}),
-      onLoadFailed: (error) => core.log.error('main', 'the window could not load the renderer', error)
+      onLoadFailed: (error) => {
+        // A hidden window that never paints would leave TokenDesk running with no UI: say so and quit.
+        core.log.error('main', 'the window could not load the renderer', error)
+        const reason = error instanceof Error ? error.message : String(error)
+        dialog.showErrorBox(
+          'TokenDesk could not open its window',
+          `The user interface did not load (${reason}). Reinstall TokenDesk, or run \`npm run build\` when running from source.`
+        )
+        app.quit()
+      }
     })
 
   app.on('window-all-closed', () => {
