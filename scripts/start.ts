@@ -74,15 +74,16 @@ function runElectron(executable: string, options: LaunchOptions): Promise<'exite
 }
 
 async function runBrowserMode(options: LaunchOptions, version: string): Promise<void> {
-  if (options.demo) {
-    console.log('--demo: the built-in sandbox is not available yet; starting without it.')
-  }
   const mode = await startBrowserMode({
     dataDir: options.dataDir ?? defaultDataDir(),
     rendererDir: join(outDir, 'renderer'),
     version,
+    demo: options.demo,
     ...(options.port !== undefined ? { port: options.port } : {})
   })
+  const sandbox = mode.sandbox?.status()
+  if (sandbox?.status === 'running') console.log(`Demo sandbox (demo credentials in Diagnostics): ${sandbox.origin}`)
+  if (sandbox?.status === 'failed') console.log(sandbox.reason)
   console.log(`TokenDesk is running at ${mode.url}`)
   console.log('Press Ctrl+C to stop.')
   if (options.open) {

@@ -1,6 +1,6 @@
 import { bootCore } from '../core/boot'
 import type { Core } from '../core/core'
-import type { SandboxStatus } from '../shared/contract'
+import { startEmbeddedSandbox, type EmbeddedSandbox } from '../sandbox/embedded'
 import { startWebHost, type WebHost } from './server'
 
 export interface BrowserModeOptions {
@@ -8,34 +8,39 @@ export interface BrowserModeOptions {
   rendererDir: string
   version: string
   port?: number
-  sandboxStatus?: () => SandboxStatus
+  /** Start the built-in sandbox too (`--demo`). */
+  demo?: boolean
 }
 
 export interface BrowserMode {
   url: string
   core: Core
   host: WebHost
+  sandbox: EmbeddedSandbox | null
   close(): Promise<void>
 }
 
 /** The browser-mode host: the same core as Electron, served over HTTP + WebSocket on loopback. */
 export async function startBrowserMode(options: BrowserModeOptions): Promise<BrowserMode> {
+  const sandbox = options.demo ? await startEmbeddedSandbox() : null
   const core = await bootCore({
     host: 'browser',
     dataDir: options.dataDir,
     version: options.version,
     runtime: `Node ${process.version}`,
     echoLog: true,
-    ...(options.sandboxStatus ? { sandboxStatus: options.sandboxStatus } : {})
+    ...(sandbox ? { sandboxStatus: sandbox.status } : {})
   })
   const host = await startWebHost({ core, rendererDir: options.rendererDir, ...(options.port !== undefined ? { port: options.port } : {}) })
   return {
     url: host.url,
     core,
     host,
+    sandbox,
     close: async () => {
       await host.close()
       await core.dispose()
+      await sandbox?.close()
     }
   }
 }

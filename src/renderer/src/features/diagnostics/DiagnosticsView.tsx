@@ -18,9 +18,9 @@ const HEALTH: Record<SecretStoreHealth['status'], { tone: Tone; label: string }>
   checking: { tone: 'neutral', label: 'Checking…' }
 }
 
-function Card({ title, icon, children, aside }: { title: string; icon: JSX.Element; children: ReactNode; aside?: ReactNode }): JSX.Element {
+function Card({ title, icon, children, aside, wide = false }: { title: string; icon: JSX.Element; children: ReactNode; aside?: ReactNode; wide?: boolean }): JSX.Element {
   return (
-    <section className="card" aria-label={title}>
+    <section className={wide ? 'card card-wide' : 'card'} aria-label={title}>
       <header className="card-header">
         <h2>
           {icon}
@@ -88,7 +88,7 @@ function SandboxCard({ sandbox }: { sandbox: Diagnostics['sandbox'] }): JSX.Elem
   }
   const { baseUrls, credentials } = sandbox
   return (
-    <Card title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="ok">Running</StatusPill>}>
+    <Card wide title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="ok">Running</StatusPill>}>
       <dl>
         <Field label="Respoke" mono testId="sandbox-respoke">{baseUrls.respoke}</Field>
         <Field label="PocketPaw" mono>{baseUrls.pocketpaw}</Field>

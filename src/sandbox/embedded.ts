@@ -1,0 +1,25 @@
+import type { SandboxStatus } from '../shared/contract'
+import { startSandbox } from './index'
+
+export interface EmbeddedSandbox {
+  status(): SandboxStatus
+  close(): Promise<void>
+}
+
+/**
+ * `--demo`: the sandbox inside the app, on a free loopback port, stopped with the app. A sandbox
+ * that cannot start is reported in Diagnostics instead of stopping the app from starting.
+ */
+export async function startEmbeddedSandbox(): Promise<EmbeddedSandbox> {
+  try {
+    const running = await startSandbox({ port: 0 })
+    const { origin, baseUrls, credentials } = running.ready
+    return {
+      status: () => ({ status: 'running', origin, baseUrls, credentials }),
+      close: () => running.close()
+    }
+  } catch (error) {
+    const reason = `The built-in sandbox could not start: ${error instanceof Error ? error.message : String(error)}`
+    return { status: () => ({ status: 'failed', reason }), close: async () => {} }
+  }
+}
