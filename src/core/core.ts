@@ -30,6 +30,9 @@ export interface Core {
   dispatch: Dispatch
   events: EventBus
   log: Logger
+  /** The secret backends; `secrets.store` is what services use to read and write credentials. */
+  secrets: SecretsService
+  settings: SettingsStore
   dispose(): Promise<void>
 }
 
@@ -83,6 +86,8 @@ export function createCore(options: CoreOptions): Core {
     dispatch,
     events,
     log: options.log,
+    secrets,
+    settings,
     dispose: async () => {
       unsubscribe()
       await secrets.dispose()

@@ -129,7 +129,13 @@ export class SecretsService {
         await commit()
         return { moved: 0, leftBehind: 0 }
       }
-      await this.assertUsable(from)
+      await this.assertUsable(from).catch((error: unknown) => {
+        // Secrets we cannot read cannot be moved: say so, and how to switch anyway.
+        throw new AppError('SECRET_MIGRATION_FAILED', `The secrets in the ${from} cannot be read, so they cannot be moved: ${error instanceof Error ? error.message : ''}`.trim(), {
+          fix: `Fix the ${from} first, or switch without moving secrets (they stay in the ${from} and can be moved later).`,
+          ...(error instanceof AppError ? { cause: error.code } : {})
+        })
+      })
       return migrateSecrets(this.backendStore(from), this.backendStore(target), { log: this.options.log, commit })
     })
     this.moving = run.catch(() => undefined)

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync } from 'node:fs'
+import { chmodSync, copyFileSync, existsSync, readFileSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { Logger } from '../log'
@@ -56,8 +56,10 @@ export function openSettingsStore(options: OpenSettingsOptions): SettingsStore {
   }
 
   try {
+    // Read the file ourselves first: conf turns a JSON array or string into an object, hiding damage.
+    const onDisk: unknown = existsSync(options.file) ? JSON.parse(readFileSync(options.file, 'utf8')) : {}
     backing = factory({ dir: dirname(options.file), name, fileMode: SETTINGS_FILE_MODE })
-    const outcome = migrateSettings(backing.read())
+    const outcome = migrateSettings(typeof onDisk === 'object' && onDisk !== null && !Array.isArray(onDisk) ? backing.read() : onDisk)
     if (outcome.kind === 'ok') {
       current = outcome.settings
       if (outcome.migratedFrom !== null || !existsSync(options.file)) {
