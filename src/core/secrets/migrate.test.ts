@@ -152,3 +152,25 @@ describe('SecretsService.chooseBackend', () => {
     await secrets.dispose()
   })
 })
+
+describe('moving into memory', () => {
+  it('copies but never empties the persistent backend (memory vanishes on exit)', async () => {
+    const settings = createMemorySettingsStore({ secrets: { backend: 'vault', chosenByUser: true, vaultAutoLockMinutes: 15 } })
+    const secrets = new SecretsService({ settings, log: createMemoryLogger(), vaultFile: join(dir, 'vault.tdv'), tokenCacheFile: join(dir, 'c.tdv'), vaultScrypt: TEST_SCRYPT })
+    await secrets.createVault('vault passphrase')
+    await secrets.store.set('credential/a/password', 'persistent')
+    expect(await secrets.chooseBackend('memory', true)).toEqual({ moved: 1, leftBehind: 1 })
+    expect(await secrets.store.get('credential/a/password')).toBe('persistent')
+    expect(await secrets.vault.get('credential/a/password')).toBe('persistent')
+  })
+
+  it('registers every value and passphrase with the log redactor', async () => {
+    const log = createMemoryLogger()
+    const secrets = new SecretsService({ settings: createMemorySettingsStore(), log, vaultFile: join(dir, 'vault.tdv'), tokenCacheFile: join(dir, 'c.tdv'), vaultScrypt: TEST_SCRYPT })
+    await secrets.createVault('redact-this-passphrase')
+    await secrets.chooseBackend('vault', false)
+    await secrets.store.set('credential/a/password', 'redact-this-value')
+    log.error('test', 'oops redact-this-value and redact-this-passphrase')
+    expect(log.lines.at(-1)).toBe('error [test] oops [redacted] and [redacted]')
+  })
+})

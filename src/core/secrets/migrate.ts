@@ -5,7 +5,7 @@ import type { SecretStore } from './port'
 export interface MigrationResult {
   /** Secrets copied to the new backend and read back identical. */
   moved: number
-  /** Secrets still in the old backend because deleting them failed (they are also in the new one). */
+  /** Secrets still in the old backend (deleting them failed, or keepSource): they are also in the new one. */
   leftBehind: number
 }
 
@@ -16,6 +16,8 @@ export interface MigrationOptions {
    * copied and verified, before anything is deleted from the old backend.
    */
   commit: () => Promise<void>
+  /** Copy only: the old backend keeps its items (used when the target is session-only memory). */
+  keepSource?: boolean
 }
 
 /**
@@ -49,6 +51,10 @@ export async function migrateSecrets(from: SecretStore, to: SecretStore, options
   }
   await options.commit()
   let leftBehind = 0
+  if (options.keepSource) {
+    options.log.info('secrets', `copied ${copied.length} secrets from ${from.backend} to ${to.backend}; the originals stay`)
+    return { moved: copied.length, leftBehind: copied.length }
+  }
   for (const key of copied) {
     try {
       await from.delete(key)

@@ -72,6 +72,11 @@ export class SecretsService {
     return this.moving
   }
 
+  /** Every secret value the core handles is registered with the logger, so no log line can carry it. */
+  redact(value: string): void {
+    this.options.log.redact(value)
+  }
+
   /** Facade calls register here so a move starts only after the calls already running finished. */
   track<T>(operation: Promise<T>): Promise<T> {
     this.inFlight.add(operation)
@@ -136,7 +141,8 @@ export class SecretsService {
           ...(error instanceof AppError ? { cause: error.code } : {})
         })
       })
-      return migrateSecrets(this.backendStore(from), this.backendStore(target), { log: this.options.log, commit })
+      // Memory is session-only: moving into it must not empty the persistent backend.
+      return migrateSecrets(this.backendStore(from), this.backendStore(target), { log: this.options.log, commit, keepSource: target === 'memory' })
     })
     this.moving = run.catch(() => undefined)
     try {
@@ -147,11 +153,13 @@ export class SecretsService {
   }
 
   async createVault(passphrase: string): Promise<VaultInfo> {
+    this.redact(passphrase)
     await this.vault.create(passphrase)
     return this.vaultInfo()
   }
 
   async unlockVault(passphrase: string): Promise<VaultInfo> {
+    this.redact(passphrase)
     await this.vault.unlock(passphrase)
     return this.vaultInfo()
   }
@@ -162,6 +170,8 @@ export class SecretsService {
   }
 
   async changeVaultPassphrase(current: string, next: string): Promise<VaultInfo> {
+    this.redact(current)
+    this.redact(next)
     await this.vault.changePassphrase(current, next)
     return this.vaultInfo()
   }
@@ -218,9 +228,12 @@ function createFacade(service: SecretsService): SecretStore {
     },
     get: async (key) => {
       await service.idle()
-      return service.track(service.active.get(key))
+      const value = await service.track(service.active.get(key))
+      if (value !== null) service.redact(value)
+      return value
     },
     set: async (key, value) => {
+      service.redact(value)
       await service.idle()
       return service.track(service.active.set(key, value))
     },
