@@ -12,7 +12,9 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } }
+      // keytar is an optionalDependency (so not externalized by default) with a native .node file
+      // that must be loaded from node_modules, never bundled.
+      rollupOptions: { input: { index: resolve('src/main/index.ts') }, external: ['keytar'] }
     }
   },
   preload: {

@@ -6,15 +6,10 @@ export interface ElectronBootInput {
   userDataDir: string
   version: string
   electronVersion: string
-  demo: boolean
+  /** The embedded sandbox's status when started with `--demo`. */
+  sandboxStatus?: () => SandboxStatus
   /** electron-store underneath the settings store (src/main/settings-store.ts). */
   settingsBacking?: SettingsBackingFactory
-}
-
-/** Until the sandbox issue lands, `--demo` says plainly that it is not there yet. */
-export const DEMO_NOT_YET: SandboxStatus = {
-  status: 'off',
-  hint: 'The built-in sandbox (--demo) is not available in this version yet.'
 }
 
 /** What the Electron host passes to `bootCore`: everything that differs from browser mode. */
@@ -25,6 +20,6 @@ export function electronBootOptions(input: ElectronBootInput): BootOptions {
     version: input.version,
     runtime: `Electron ${input.electronVersion}`,
     ...(input.settingsBacking ? { settingsBacking: input.settingsBacking } : {}),
-    ...(input.demo ? { sandboxStatus: () => DEMO_NOT_YET } : {})
+    ...(input.sandboxStatus ? { sandboxStatus: input.sandboxStatus } : {})
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { electronBootOptions, DEMO_NOT_YET } from './boot-options'
+import { electronBootOptions } from './boot-options'
 import { parseMainArgs } from './cli-args'
 
 describe('parseMainArgs', () => {
@@ -25,7 +25,7 @@ describe('parseMainArgs', () => {
 
 describe('electronBootOptions', () => {
   it('describes the Electron host to bootCore', () => {
-    expect(electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', demo: false })).toEqual({
+    expect(electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1' })).toEqual({
       host: 'electron',
       dataDir: '/u',
       version: '0.1.0',
@@ -38,12 +38,12 @@ describe('electronBootOptions', () => {
       throw new Error('not called here')
     }
     expect(
-      electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', demo: false, settingsBacking }).settingsBacking
+      electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', settingsBacking }).settingsBacking
     ).toBe(settingsBacking)
   })
 
-  it('says plainly that --demo is not there yet', () => {
-    const options = electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', demo: true })
-    expect(options.sandboxStatus?.()).toEqual(DEMO_NOT_YET)
+  it('passes the embedded sandbox status through', () => {
+    const sandboxStatus = () => ({ status: 'failed', reason: 'port busy' }) as const
+    expect(electronBootOptions({ userDataDir: '/u', version: '0.1.0', electronVersion: '45.4.1', sandboxStatus }).sandboxStatus).toBe(sandboxStatus)
   })
 })

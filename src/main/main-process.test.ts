@@ -210,9 +210,20 @@ describe('startMainProcess', () => {
     expect(electron.FakeBrowserWindow.created[0]!.loadURL).toHaveBeenCalledWith('app://tokendesk/index.html')
   })
 
-  it('passes --demo through as a clear "not yet" sandbox status', async () => {
+  it('--demo starts the real sandbox on loopback, reports it, and stops it on quit', async () => {
     await started(['tokendesk', '--demo'])
-    expect(booted.options[0]!.sandboxStatus?.()).toMatchObject({ status: 'off', hint: expect.stringContaining('not available') })
+    const status = booted.options[0]!.sandboxStatus?.()
+    expect(status).toMatchObject({ status: 'running', origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })
+    const respoke = status?.status === 'running' ? status.baseUrls.respoke : ''
+    expect((await fetch(`${respoke}/apps`)).status).toBe(401)
+    electron.app.emit('will-quit', { preventDefault: vi.fn() })
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalledTimes(1))
+    await expect(fetch(`${respoke}/apps`)).rejects.toThrow()
+  })
+
+  it('without --demo there is no sandbox', async () => {
+    await started(['tokendesk'])
+    expect(booted.options[0]!.sandboxStatus).toBeUndefined()
   })
 
   it('a second instance quits without booting or opening anything', async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { app, dialog, type BrowserWindow } from 'electron'
 import { bootCore } from '../core/boot'
 import type { Core } from '../core/core'
+import { startEmbeddedSandbox } from '../sandbox/embedded'
 import { electronBootOptions } from './boot-options'
 import { parseMainArgs } from './cli-args'
 import { forwardCoreEvents, registerCommandHandlers, type Dispose } from './ipc'
@@ -65,6 +66,9 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
   const iconPath = join(app.getAppPath(), 'resources', 'icon.png')
   const stopServing = serveRenderer(paths.rendererRoot)
 
+  // --demo: the sandbox runs inside the app, on a free loopback port, and stops with it.
+  const sandbox = args.demo ? await startEmbeddedSandbox() : null
+
   let core: Core
   try {
     core = await bootCore(
@@ -72,8 +76,8 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
         userDataDir: app.getPath('userData'),
         version: app.getVersion(),
         electronVersion: process.versions.electron ?? 'unknown',
-        demo: args.demo,
-        settingsBacking: createElectronStoreBacking
+        settingsBacking: createElectronStoreBacking,
+        ...(sandbox ? { sandboxStatus: sandbox.status } : {})
       })
     )
   } catch (error) {
@@ -81,7 +85,6 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
     app.exit(1)
     return
   }
-  if (args.demo) core.log.warn('main', '--demo was given, but the built-in sandbox is not available yet.')
 
   const disposers: Dispose[] = [
     registerCommandHandlers(core),
@@ -125,8 +128,7 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
     if (disposing) return
     disposing = true
     for (const dispose of disposers) dispose()
-    core
-      .dispose()
+    Promise.all([core.dispose(), sandbox?.close()])
       .catch((error: unknown) => core.log.error('main', 'core did not shut down cleanly', error))
       .finally(() => {
         disposed = true

@@ -11,8 +11,10 @@ const CONNECTION_LABEL = {
 
 export function TitleBar({ host }: { host: 'electron' | 'browser' }): JSX.Element {
   const connection = useAppStore((s) => s.connection)
+  // On macOS the window's traffic lights sit inside this header (titleBarStyle hiddenInset).
+  const mac = useAppStore((s) => host === 'electron' && s.info.status === 'ready' && s.info.data.platform === 'darwin')
   return (
-    <header className="titlebar">
+    <header className={mac ? 'titlebar titlebar-mac' : 'titlebar'}>
       <div className="titlebar-brand">
         <img src="./icon.svg" alt="" width={22} height={22} />
         <span className="titlebar-name">TokenDesk</span>
