@@ -100,6 +100,32 @@ describe('bad input: malformed bodies and wrong content types', () => {
   })
 })
 
+describe('bad input: malformed credentials', () => {
+  it('Keycloak proxy: a Basic header with a broken %-escape is an invalid client, not a crash', async () => {
+    const basic = Buffer.from('%zz:%').toString('base64')
+    const response = await fetch(sandbox.url(TOKEN), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` }, body: 'grant_type=client_credentials' })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' })
+  })
+
+  it('PocketPaw: a cookie with a broken %-escape is simply not a valid token', async () => {
+    await fetch(sandbox.url('/__sandbox/settings'), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pocketpaw: { clientIsLocalhost: false } }) })
+    const response = await fetch(sandbox.url('/pocketpaw/api/auth/logout'), { method: 'POST', headers: { cookie: 'pocketpaw_session=%E0%A4%A' } })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ detail: 'Unauthorized' })
+  })
+
+  it('Play Oxygen: a garbage bearer token is 401 invalid_token', async () => {
+    const response = await fetch(sandbox.url('/play-oxygen/api/1001/po2_demo_123456789/customer'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' },
+      body: JSON.stringify({ client_unique_customer_id: 'x' })
+    })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ message: 'invalid_token' })
+  })
+})
+
 describe('bad input: unknown routes and methods get each API\'s own 404/405', () => {
   it.each([
     ['/respoke/v2/tokens', 'GET', 404, { error: 'Not Found' }],

@@ -210,6 +210,16 @@ describe('§5.1 Respoke', () => {
     expect(last?.headers.get('ratelimit-remaining')).toBe('0')
   })
 
+  it('answers JSON even when a mobile SDK sends Accept: application/xml', async () => {
+    const response = await fetch(sandbox.url('/respoke/v1/admin-sessions'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/xml' },
+      body: new URLSearchParams({ username: RESPOKE_DEMO.username, password: RESPOKE_DEMO.password }).toString()
+    })
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8')
+    expect(((await response.json()) as { message: string }).message).toBe('Authorization successful')
+  })
+
   it('bounds the App-Token by the tokenId ttl', async () => {
     const { tokenId } = await respokeTokenId(sandbox, 5)
     const session = await fetch(sandbox.url('/respoke/v1/session-tokens'), json({ tokenId }))
@@ -543,6 +553,33 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect(order).toEqual(['access_token', 'expires_in', 'ip', 'is_editor', 'not_before_policy', 'redirect_url', 'refresh_expires_in', 'refresh_token', 'scope', 'session_state', 'token_type'])
     expect(xml).toContain('<expires_in>300</expires_in>')
     expect(xml).toContain('<is_editor>false</is_editor>')
+  })
+
+  it('answers XML to an XML request whose Accept names neither JSON nor XML (content negotiation falls back to the request format)', async () => {
+    const response = await post(passwordXml, 'application/xml')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8')
+    expect(await response.text()).toMatch(/^<AccessTokenResponse /)
+  })
+
+  it('binds WindowsAuthentication=true from a form and still answers with the 11 fields', async () => {
+    const response = await fetch(tokenUrl(), form({ ...passwordFields, WindowsAuthentication: 'true' }))
+    expect(response.status).toBe(200)
+    expect(Object.keys((await response.json()) as object)).toHaveLength(11)
+  })
+
+  it('reports is_editor from the user (demo.editor is an editor)', async () => {
+    const response = await fetch(tokenUrl(), form({ ...passwordFields, username: 'demo.editor', password: 'demo-editor-password' }))
+    expect(((await response.json()) as { is_editor: boolean }).is_editor).toBe(true)
+  })
+
+  it('may only narrow the scope on refresh', async () => {
+    const first = await passwordLogin()
+    const narrowed = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'email' }))
+    expect(((await narrowed.json()) as { scope: string }).scope).toBe('email')
+    const widened = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'openid' }))
+    expect(widened.status).toBe(400)
+    expect(await widened.json()).toEqual({ error: 'invalid_scope', error_description: 'Invalid scopes: openid' })
   })
 
   it('returns a new refresh_token on each refresh and keeps the old one valid by default', async () => {

@@ -24,6 +24,15 @@ export function queryParam(request: FastifyRequest, name: string): string | unde
   return new URLSearchParams(request.url.slice(pathOf(request.url).length)).get(name) ?? undefined
 }
 
+/** decodeURIComponent that keeps malformed escapes (`%zz`) as they are instead of throwing. */
+export function safeDecodeURIComponent(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

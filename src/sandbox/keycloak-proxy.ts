@@ -5,7 +5,7 @@ import { errorStatus, isBodyTooLarge, type SandboxHttpError } from './body-error
 import type { SandboxContext } from './context.js'
 import { readDataContract, writeDataContract, writeHttpError, writeStringDictionary } from './datacontract-xml.js'
 import { KEYCLOAK_DEMO_CLIENTS, KEYCLOAK_DEMO_USERS, KEYCLOAK_REALM, type KeycloakDemoClient, type KeycloakDemoUser } from './demo-data.js'
-import { firstHeader, isRecord, parseFormBody, pathOf } from './http-util.js'
+import { firstHeader, isRecord, parseFormBody, pathOf, safeDecodeURIComponent } from './http-util.js'
 
 /**
  * ASP.NET Web API 2 `POST api/v1/auth/token` in front of Keycloak (seed-apis.md §4): the request
@@ -265,7 +265,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     }
   }
 
-  const authenticateClient = (request: FastifyRequest, fields: TokenRequest['fields']): KeycloakDemoClient | FastifyReply | 'bare-401' => {
+  const authenticateClient = (request: FastifyRequest, fields: TokenRequest['fields']): KeycloakDemoClient | 'bare-401' => {
     let clientId: string | undefined
     let clientSecret: string | undefined
     const authorization = firstHeader(request.headers.authorization)
@@ -275,8 +275,8 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
         const decoded = Buffer.from(basic[1], 'base64').toString('utf8')
         const colon = decoded.indexOf(':')
         if (colon !== -1) {
-          clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '))
-          clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '))
+          clientId = safeDecodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '))
+          clientSecret = safeDecodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '))
         }
       } else if (fields.client_id === undefined) {
         return 'bare-401'
@@ -412,7 +412,6 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       if (client === 'bare-401') {
         return reply.code(401).header('WWW-Authenticate', `Basic realm="${KEYCLOAK_REALM}"`).header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send()
       }
-      if (!('clientId' in client)) return client
       if (duplicated) throw new OAuthError(400, 'invalid_request', 'duplicated parameter')
       const response =
         grant === 'password'

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errorStatus, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
 import type { SandboxContext } from './context.js'
 import { POCKETPAW_DEMO } from './demo-data.js'
-import { allowedMethods, firstHeader, isRecord, pathOf, queryParam, sendJson, TokenBucket } from './http-util.js'
+import { allowedMethods, firstHeader, isRecord, pathOf, queryParam, safeDecodeURIComponent, sendJson, TokenBucket } from './http-util.js'
 
 /** PocketPaw (seed-apis.md §2): FastAPI, `{"detail": ...}` errors, stateless HMAC session tokens. */
 
@@ -53,7 +53,7 @@ function cookieValue(request: FastifyRequest, name: string): string | undefined 
   if (header === undefined) return undefined
   for (const part of header.split(';')) {
     const [key, ...rest] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(rest.join('='))
+    if (key === name) return safeDecodeURIComponent(rest.join('='))
   }
   return undefined
 }

@@ -138,6 +138,10 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
       firstHeader(request.headers['app-token']) ??
       request.ip
     const second = Math.floor(performance.now() / 1000)
+    // Only the current second matters: forget older windows so the map stays small.
+    if (store().rateWindows.size > 1000) {
+      for (const [staleKey, stale] of store().rateWindows) if (stale.second !== second) store().rateWindows.delete(staleKey)
+    }
     const window = store().rateWindows.get(key)
     const count = window && window.second === second ? window.count + 1 : 1
     store().rateWindows.set(key, { second, count })
