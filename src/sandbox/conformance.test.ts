@@ -198,13 +198,11 @@ describe('§5.1 Respoke', () => {
 
   it('answers 429 {"error"} with Ratelimit-* headers once rate-limit enforcement is on and the limit is exceeded', async () => {
     await patchSettings(sandbox, { respoke: { enforceRateLimit: true, rateLimitPerSecond: 2 } })
-    const statuses: number[] = []
+    // A one-second window: keep asking until the limit bites (at most a window boundary in between).
     let last: Response | undefined
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let attempt = 0; attempt < 20 && last?.status !== 429; attempt++) {
       last = await fetch(sandbox.url('/respoke/v1/apps'), { headers: { 'Admin-Token': 'rate-limit-probe' } })
-      statuses.push(last.status)
     }
-    expect(statuses).toContain(429)
     expect(last?.status).toBe(429)
     expect(await last?.json()).toEqual({ error: 'API rate limit was exceeded.' })
     expect(last?.headers.get('ratelimit-remaining')).toBe('0')

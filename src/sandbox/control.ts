@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { SandboxContext } from './context.js'
 import { FaultSpecSchema } from './faults.js'
+import { pathParam } from './http-util.js'
 import { applySettingsPatch, SandboxSettingsPatchSchema } from './settings.js'
 import type { SandboxReady } from '../shared/sandbox-info.js'
 
@@ -53,7 +54,7 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, ready
     return { ok: true }
   })
   app.delete('/faults/:id', async (request, reply) => {
-    const { id } = request.params as { id: string }
+    const id = pathParam(request, 'id')
     return ctx.faults.remove(id) ? { ok: true } : reply.code(404).send({ error: 'not_found', message: `No fault ${id}.` })
   })
 

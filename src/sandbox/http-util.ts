@@ -33,6 +33,13 @@ export function safeDecodeURIComponent(text: string): string {
   }
 }
 
+/** A path parameter by name; fastify always supplies the ones its route pattern names. */
+export function pathParam(request: FastifyRequest, name: string): string {
+  const params = request.params
+  const value = isRecord(params) ? params[name] : undefined
+  return typeof value === 'string' ? value : ''
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -67,7 +67,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   })
   const app = buildServer(ctx, () => describeReady(ctx.origin, ctx), { bodyLimitBytes })
   await app.listen({ host: SANDBOX_HOST, port })
-  const address = app.server.address() as AddressInfo
+  const address: AddressInfo | string | null = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('the sandbox is not listening on a TCP port')
   ctx.origin = `http://${SANDBOX_HOST}:${address.port}`
   const ready = describeReady(ctx.origin, ctx)
   let closing: Promise<void> | undefined

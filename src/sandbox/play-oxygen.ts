@@ -4,7 +4,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
 import { errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
 import type { SandboxContext } from './context.js'
 import { PLAY_OXYGEN_DEMO, type PlayOxygenDemoClient } from './demo-data.js'
-import { firstHeader, isRecord, sendJson } from './http-util.js'
+import { firstHeader, isRecord, pathParam, sendJson } from './http-util.js'
 
 /**
  * Play Oxygen "Po2" (seed-apis.md §3): Phoenix + OpenApiSpex + Guardian. No backend source exists,
@@ -25,6 +25,15 @@ export class PlayOxygenStore {
 const phoenixError = (reply: FastifyReply, status: number, message: string): FastifyReply =>
   sendJson(reply, status, { errors: { detail: message } })
 
+/** How OpenApiSpex names a decoded JSON value's type in its cast errors. */
+function elixirTypeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'list'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
+  if (typeof value === 'object') return 'map'
+  return typeof value
+}
+
 /** OpenApiSpex CastAndValidate: 422 with one entry per failing field. */
 function requireStrings(
   body: unknown,
@@ -36,7 +45,7 @@ function requireStrings(
   for (const name of names) {
     const value = fields[name]
     if (value === undefined) errors.push({ title: 'Invalid value', source: { pointer: `/${name}` }, detail: `Missing field: ${name}` })
-    else if (typeof value !== 'string') errors.push({ title: 'Invalid value', source: { pointer: `/${name}` }, detail: `Invalid string. Got: ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value === 'object' ? 'map' : typeof value}` })
+    else if (typeof value !== 'string') errors.push({ title: 'Invalid value', source: { pointer: `/${name}` }, detail: `Invalid string. Got: ${elixirTypeName(value)}` })
     else values[name] = value
   }
   return errors.length === 0 ? { ok: true, values } : { ok: false, errors }
@@ -74,7 +83,7 @@ export function registerPlayOxygen(app: FastifyInstance, ctx: SandboxContext): v
       : sendJson(reply, 401, { message: reason })
 
   const login = async (request: FastifyRequest, reply: FastifyReply) => {
-    const { client_id: clientId } = request.params as { client_id: string }
+    const clientId = pathParam(request, 'client_id')
     const checked = requireStrings(request.body, ['api_key', 'secret'])
     if (!checked.ok) return sendJson(reply, 422, { errors: checked.errors })
     const client = store().clients.find((candidate) => candidate.clientId === clientId)
@@ -103,7 +112,8 @@ export function registerPlayOxygen(app: FastifyInstance, ctx: SandboxContext): v
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const match = /^Bearer:?\s+(.*)$/i.exec(firstHeader(request.headers.authorization) ?? '')
     if (!match?.[1]) return tokenError(reply, 'unauthenticated')
-    const { client_id: clientId, api_key: apiKey } = request.params as { client_id: string; api_key: string }
+    const clientId = pathParam(request, 'client_id')
+    const apiKey = pathParam(request, 'api_key')
     try {
       const { payload } = await jwtVerify(match[1], secret, {
         algorithms: ['HS512'],

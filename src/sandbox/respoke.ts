@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
 import type { SandboxContext } from './context.js'
 import { RESPOKE_DEMO } from './demo-data.js'
-import { firstHeader, isRecord, parseFormBody, queryParam, routeWithAndWithoutSlash, sendJson } from './http-util.js'
+import { firstHeader, isRecord, parseFormBody, pathParam, queryParam, routeWithAndWithoutSlash, sendJson } from './http-util.js'
 
 /** Respoke (seed-apis.md §1): a Sails.js app answering `{"error": ...}` with Request-Id and Ratelimit-* headers. */
 
@@ -309,7 +309,7 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
   routeWithAndWithoutSlash(app, 'GET', '/v1/apps/:appId', async (request, reply) => {
     const mayUseApp = authorizeApp(request, reply)
     if (typeof mayUseApp !== 'function') return mayUseApp
-    const { appId } = request.params as { appId: string }
+    const appId = pathParam(request, 'appId')
     const found = store().apps.find((candidate) => candidate.id === appId.toLowerCase())
     if (!found) return fail(reply, 404, "Object 'Apps' not found.")
     if (!mayUseApp(found.id)) return fail(reply, 403, 'Not authorized for this app.')
@@ -343,7 +343,7 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
   const findRole = (request: FastifyRequest, reply: FastifyReply): RespokeRole | FastifyReply => {
     const mayUseApp = authorizeApp(request, reply)
     if (typeof mayUseApp !== 'function') return mayUseApp
-    const { roleId } = request.params as { roleId: string }
+    const roleId = pathParam(request, 'roleId')
     const role = store().roles.find((candidate) => candidate.id === roleId.toUpperCase() && mayUseApp(candidate.appId))
     return role ?? fail(reply, 404, "Object 'Roles' not found.")
   }
