@@ -49,8 +49,10 @@ export async function bootCore(options: BootOptions): Promise<Core> {
     tokenCacheFile: paths.tokenCacheFile,
     ...(options.createKeychain ? { createKeychain: options.createKeychain } : {})
   })
-  const health = await secrets.active.health()
-  log.info('boot', `secret store: ${health.backend} ${health.status}${health.errorCode ? ` (${health.errorCode})` : ''}`)
+  // Logged, not awaited: a hung keychain must not hold up start-up (the UI asks for status itself).
+  void secrets.active.health().then((health) =>
+    log.info('boot', `secret store: ${health.backend} ${health.status}${health.errorCode ? ` (${health.errorCode})` : ''}`)
+  )
   return createCore({
     host: options.host,
     version: options.version,

@@ -190,6 +190,28 @@ describe('keychain failure modes (real D-Bus / gnome-keyring)', () => {
     expect(health).toMatchObject({ status: 'unavailable', errorCode: 'KEYCHAIN_TIMEOUT' })
   })
 
+  it('stops calling into a hung keychain after two stuck calls (protects the libuv thread pool), and recovers', async () => {
+    const pending: Array<() => void> = []
+    const stalling: KeytarApi = {
+      getPassword: () => new Promise((resolve) => pending.push(() => resolve('late'))),
+      setPassword: () => new Promise((resolve) => pending.push(() => resolve())),
+      deletePassword: () => new Promise((resolve) => pending.push(() => resolve(true)))
+    }
+    const store = new KeychainSecretStore({ log: createMemoryLogger(), timeoutMs: 100, loadKeytar: async () => stalling })
+    await expect(store.get('credential/a/b')).rejects.toMatchObject({ code: 'KEYCHAIN_TIMEOUT' })
+    await expect(store.get('credential/c/d')).rejects.toMatchObject({ code: 'KEYCHAIN_TIMEOUT' })
+    const started = performance.now()
+    await expect(store.get('credential/e/f')).rejects.toMatchObject({ code: 'KEYCHAIN_TIMEOUT', details: { stuckCalls: 2 } })
+    expect(performance.now() - started).toBeLessThan(50)
+    expect(pending).toHaveLength(2)
+    for (const settle of pending.splice(0)) settle()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const next = store.get('credential/g/h')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    pending.shift()?.()
+    expect(await next).toBe('late')
+  })
+
   it('keytar missing: the backend reports unavailable with the reason, no throw at construction', async () => {
     const store = new KeychainSecretStore({
       log: createMemoryLogger(),

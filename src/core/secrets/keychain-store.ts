@@ -31,6 +31,12 @@ import { chunkAccount, decodeChunks, encodeValue, parseMain } from './value-code
 export const KEYCHAIN_SERVICE = 'TokenDesk'
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 5000
 const INDEX_ACCOUNT = '.index'
+/**
+ * keytar runs each call on a libuv worker thread (4 by default, shared with fs and crypto). A
+ * timed-out call keeps its thread until libsecret gives up, so after this many stuck calls we
+ * fail fast instead of starving the file system of threads.
+ */
+export const MAX_STUCK_CALLS = 2
 
 /** The part of keytar this backend uses (tests inject fakes that hang or fail). */
 export interface KeytarApi {
@@ -84,6 +90,7 @@ export class KeychainSecretStore implements SecretStore {
   private keytarFailure: string | null = null
   private probeInFlight: Promise<number> | null = null
   private readonly locks = new KeyedMutex()
+  private stuckCalls = 0
 
   constructor(options: KeychainStoreOptions) {
     this.log = options.log
@@ -268,15 +275,23 @@ export class KeychainSecretStore implements SecretStore {
   /** One keytar call: bounded in time, library errors mapped to typed ones (raw text to the log only). */
   private async raw<T>(operation: string, call: (keytar: KeytarApi) => Promise<T>): Promise<T> {
     const keytar = await this.loaded()
+    if (this.stuckCalls >= MAX_STUCK_CALLS) {
+      throw keychainError('KEYCHAIN_TIMEOUT', this.timeoutMs, { stuckCalls: this.stuckCalls })
+    }
+    const attempt = call(keytar).catch((error: unknown) => {
+      throw this.mapError(operation, error)
+    })
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.log.warn('keychain', `${operation} timed out after ${this.timeoutMs} ms`)
+        this.stuckCalls++
+        const release = (): void => {
+          this.stuckCalls--
+        }
+        attempt.then(release, release)
         reject(keychainError('KEYCHAIN_TIMEOUT', this.timeoutMs))
       }, this.timeoutMs)
-    })
-    const attempt = call(keytar).catch((error: unknown) => {
-      throw this.mapError(operation, error)
     })
     try {
       return await Promise.race([attempt, deadline])
