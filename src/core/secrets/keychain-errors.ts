@@ -25,7 +25,7 @@ const PATTERNS: ReadonlyArray<[RegExp, KeychainErrorCode]> = [
   [/Object does not exist at path .*\/org\/freedesktop\/secrets\/collection/i, 'KEYCHAIN_LOCKED'],
   [/locked collection|locked object|is locked|prompt was dismissed|user cancel|cancelled|canceled|errSecInteractionNotAllowed|User interaction is not allowed/i, 'KEYCHAIN_LOCKED'],
   [/Password is required|Account is required|Service is required|too long|invalid parameter|CredWrite/i, 'KEYCHAIN_VALUE_REJECTED'],
-  [/AccessDenied|access denied|not allowed|permission|errSecAuthFailed|not authorized/i, 'KEYCHAIN_ACCESS_DENIED']
+  [/AccessDenied|access denied|not allowed|permission|errSecAuthFailed|not authorized|passphrase you entered is not correct/i, 'KEYCHAIN_ACCESS_DENIED']
 ]
 
 export function classifyKeychainMessage(message: string): KeychainErrorCode {
