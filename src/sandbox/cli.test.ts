@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SandboxReadySchema } from '../shared/sandbox-info.js'
+import { parseCliArguments, UsageError } from './cli-args.js'
 
 /** The CLI as people and scripts run it: `npx tsx src/sandbox/cli.ts ...`. */
 
@@ -107,5 +108,47 @@ describe('sandbox CLI', () => {
     const { code, stderr } = await exitOf(runCli(args))
     expect(code).toBe(2)
     expect(stderr).toContain(`sandbox: ${message}`)
+  })
+})
+
+describe('sandbox CLI flags', () => {
+  it('maps every lifetime, refresh and clock flag onto startSandbox options', () => {
+    expect(
+      parseCliArguments([
+        '--port', '4100', '--json',
+        '--respoke-ttl-seconds', '60', '--respoke-admin-token-seconds', '600',
+        '--pocketpaw-session-seconds', '30', '--play-oxygen-seconds', '45',
+        '--keycloak-access-seconds', '10', '--keycloak-refresh-seconds', '20', '--keycloak-session-max-seconds', '90',
+        '--revoke-refresh-token', '--refresh-max-reuse', '2', '--clock-offset-seconds=-300',
+        '--pocketpaw-remote-client', '--body-limit-bytes', '2048'
+      ])
+    ).toEqual({
+      json: true,
+      help: false,
+      options: {
+        port: 4100,
+        lifetimes: {
+          respokeTtlSeconds: 60,
+          respokeAdminTokenSeconds: 600,
+          pocketpawSessionSeconds: 30,
+          playOxygenTokenSeconds: 45,
+          keycloakAccessTokenSeconds: 10,
+          keycloakRefreshTokenSeconds: 20,
+          keycloakSessionMaxSeconds: 90
+        },
+        refresh: { revokeRefreshToken: true, refreshTokenMaxReuse: 2 },
+        clockOffsetSeconds: -300,
+        pocketpaw: { clientIsLocalhost: false },
+        bodyLimitBytes: 2048
+      }
+    })
+  })
+
+  it('gives no options for no flags (a free port and the real defaults)', () => {
+    expect(parseCliArguments([])).toEqual({ json: false, help: false, options: {} })
+  })
+
+  it.each([[['--port']], [['--json', 'extra']], [['--refresh-max-reuse', '-1']], [['--clock-offset-seconds', '1.5']]])('rejects %j as a usage error', (args) => {
+    expect(() => parseCliArguments(args)).toThrow(UsageError)
   })
 })

@@ -29,6 +29,26 @@ describe('DataContract XML', () => {
     expect(read).toEqual({ ok: true, members: new Map([['grant_type', 'g']]) })
   })
 
+  it('reads the seed help page sample request (every member, whitespace between elements)', () => {
+    const seedSample =
+      '<TokenRequest xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.datacontract.org/2004/07/IO.Swagger.Models"> <WindowsAuthentication>true</WindowsAuthentication> <client_id>sample string 2</client_id> <client_secret>sample string 3</client_secret> <grant_type>sample string 7</grant_type> <password>sample string 6</password> <refresh_token>sample string 8</refresh_token> <scope>sample string 4</scope> <username>sample string 5</username> </TokenRequest>'
+    const all = ['WindowsAuthentication', 'client_id', 'client_secret', 'grant_type', 'password', 'refresh_token', 'scope', 'username']
+    const read = readDataContract(seedSample, 'TokenRequest', all)
+    expect(read).toEqual({
+      ok: true,
+      members: new Map([
+        ['WindowsAuthentication', 'true'],
+        ['client_id', 'sample string 2'],
+        ['client_secret', 'sample string 3'],
+        ['grant_type', 'sample string 7'],
+        ['password', 'sample string 6'],
+        ['refresh_token', 'sample string 8'],
+        ['scope', 'sample string 4'],
+        ['username', 'sample string 5']
+      ])
+    })
+  })
+
   it('refuses a root outside the DataContract namespace, DTDs and malformed XML', () => {
     expect(readDataContract('<TokenRequest><client_id>a</client_id></TokenRequest>', 'TokenRequest', MEMBERS).ok).toBe(false)
     expect(readDataContract(`<!DOCTYPE x><TokenRequest xmlns="${DATA_CONTRACT_NAMESPACE}"/>`, 'TokenRequest', MEMBERS).ok).toBe(false)
