@@ -208,6 +208,11 @@ describe('§5.1 Respoke', () => {
     expect(last?.headers.get('ratelimit-remaining')).toBe('0')
   })
 
+  it('matches routes case-insensitively like Express under Sails (/v1/Admin-Sessions)', async () => {
+    const response = await fetch(sandbox.url('/respoke/v1/Admin-Sessions'), json({ username: RESPOKE_DEMO.username, password: RESPOKE_DEMO.password }))
+    expect(response.status).toBe(200)
+  })
+
   it('answers JSON even when a mobile SDK sends Accept: application/xml', async () => {
     const response = await fetch(sandbox.url('/respoke/v1/admin-sessions'), {
       method: 'POST',
@@ -558,6 +563,11 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8')
     expect(await response.text()).toMatch(/^<AccessTokenResponse /)
+  })
+
+  it('matches api/v1/auth/token case-insensitively like ASP.NET routing', async () => {
+    const response = await fetch(sandbox.url('/keycloak-proxy/API/V1/Auth/Token'), form(passwordFields))
+    expect(response.status).toBe(200)
   })
 
   it('binds WindowsAuthentication=true from a form and still answers with the 11 fields', async () => {

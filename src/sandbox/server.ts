@@ -55,6 +55,20 @@ async function applyFault(fault: Fault, request: FastifyRequest, reply: FastifyR
   }
 }
 
+/**
+ * ASP.NET and Express (under Sails) match routes case-insensitively; FastAPI and Phoenix do not.
+ * Lower-casing those two APIs' paths before routing reproduces that (Respoke ids are matched
+ * case-insensitively anyway).
+ */
+export function caseFoldUrl(url: string): string {
+  const path = pathOf(url)
+  const lowered = path.toLowerCase()
+  if (lowered.startsWith(`${API_PREFIXES.keycloakProxy}/`) || lowered.startsWith(`${API_PREFIXES.respoke}/`)) {
+    return `${lowered}${url.slice(path.length)}`
+  }
+  return url
+}
+
 export interface BuildServerOptions {
   bodyLimitBytes: number
 }
@@ -67,7 +81,8 @@ export function buildServer(ctx: SandboxContext, ready: () => SandboxReady, opti
     // A request with a slow or missing body must not hold a socket forever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
-    forceCloseConnections: true
+    forceCloseConnections: true,
+    rewriteUrl: (request) => caseFoldUrl(request.url ?? '/')
   })
 
   app.addHook('onRequest', async (request, reply) => {
