@@ -150,7 +150,7 @@ describe('secret store through bootCore and the contract', () => {
     const secrets = core.secrets.store
 
     // memory → vault → keychain (when a real one runs here), with values and a token cache along the way.
-    await record('secrets.chooseBackend', { backend: 'memory' })
+    await record('secrets.chooseBackend', { backend: 'memory', moveSecrets: false })
     await secrets.set('credential/m/password', values.memorySecret)
     await secrets.set('credential/n/password', values.nulSecret)
     const cache = await core.secrets.tokenCache()
