@@ -29,10 +29,29 @@ export interface LaunchedApp {
  * Starts TokenDesk exactly as a user does: `npm start -- --web --no-open --port 0 --data-dir …`,
  * and waits for the URL line.
  */
-export async function startBrowserModeApp(extraArgs: string[] = []): Promise<LaunchedApp & { process: ChildProcess; browser: Browser }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tokendesk-e2e-'))
+export interface BrowserModeLaunch {
+  /** Reuse a data directory (a restart); it is then not deleted on stop. */
+  dataDir?: string
+  /** Environment changes for the app process; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>
+}
+
+/** No session bus: the keychain is deterministically unavailable, as on a server or in WSL. */
+export const NO_DBUS = { DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined, WAYLAND_DISPLAY: undefined }
+
+export async function startBrowserModeApp(
+  extraArgs: string[] = [],
+  launch: BrowserModeLaunch = {}
+): Promise<LaunchedApp & { process: ChildProcess; browser: Browser }> {
+  const ownsDataDir = launch.dataDir === undefined
+  const dataDir = launch.dataDir ?? mkdtempSync(join(tmpdir(), 'tokendesk-e2e-'))
+  const overrides = launch.env ?? {}
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries({ ...process.env, ...overrides }).filter(([key]) => !(key in overrides) || overrides[key] !== undefined)
+  )
   const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'start.ts'), '--web', '--no-open', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: root,
+    env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
@@ -67,7 +86,7 @@ export async function startBrowserModeApp(extraArgs: string[] = []): Promise<Lau
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       child.kill('SIGINT')
       const code = await exited
-      rmSync(dataDir, { recursive: true, force: true })
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true })
       return code
     }
   }

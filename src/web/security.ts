@@ -31,9 +31,12 @@ export function isOwnOrigin(origin: string | undefined, port: number): boolean {
   return origin === `http://127.0.0.1:${port}`
 }
 
-/** The CSP of the built renderer, with connect-src opened to exactly our WebSocket. */
-export function browserModeCsp(port: number): string {
-  return [
+/**
+ * The CSP of the built renderer, with connect-src opened to exactly our WebSocket.
+ * `frame-ancestors` only works as a header; browsers ignore it (and warn) in a meta tag.
+ */
+export function browserModeCsp(port: number, delivery: 'header' | 'meta' = 'header'): string {
+  const directives = [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
@@ -44,5 +47,6 @@ export function browserModeCsp(port: number): string {
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'"
-  ].join('; ')
+  ]
+  return (delivery === 'meta' ? directives.filter((d) => !d.startsWith('frame-ancestors')) : directives).join('; ')
 }

@@ -73,7 +73,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // The bundled page carries Electron's CSP (connect-src 'none') as a meta tag; browser mode
       // needs exactly one WebSocket more, and two policies would intersect, so swap the meta.
       body = Buffer.from(
-        body.toString('utf8').replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/i, `$1${csp}$2`)
+        body
+          .toString('utf8')
+          .replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/i, `$1${browserModeCsp(port, 'meta')}$2`)
       )
     }
     res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Security-Policy': csp, ...SECURITY_HEADERS })

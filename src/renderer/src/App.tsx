@@ -3,9 +3,11 @@ import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
 import { NoAccounts } from './features/accounts/NoAccounts'
 import { DiagnosticsView } from './features/diagnostics/DiagnosticsView'
+import { FirstRunPrompt } from './features/settings/FirstRunPrompt'
+import { SettingsView } from './features/settings/SettingsView'
 import { useAppStore, type View } from './store/app-store'
 
-const SHORTCUTS: Record<string, View> = { '1': 'accounts', '2': 'diagnostics' }
+const SHORTCUTS: Record<string, View> = { '1': 'accounts', '2': 'diagnostics', '3': 'settings' }
 
 function NoSecret(): JSX.Element {
   return (
@@ -46,7 +48,18 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
             Lost the connection to TokenDesk. Reconnecting…
           </p>
         )}
-        {connection === 'no-secret' ? <NoSecret /> : view === 'accounts' ? <NoAccounts /> : <DiagnosticsView />}
+        {connection === 'no-secret' ? (
+          <NoSecret />
+        ) : view === 'accounts' ? (
+          <>
+            <FirstRunPrompt />
+            <NoAccounts />
+          </>
+        ) : view === 'diagnostics' ? (
+          <DiagnosticsView />
+        ) : (
+          <SettingsView />
+        )}
       </main>
     </div>
   )

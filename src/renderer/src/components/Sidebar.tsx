@@ -1,4 +1,4 @@
-import { Activity, KeyRound, Users } from 'lucide-react'
+import { Activity, KeyRound, Settings, Users } from 'lucide-react'
 import type { JSX } from 'react'
 import { useAppStore, type View } from '../store/app-store'
 
@@ -11,7 +11,8 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { view: 'accounts', label: 'Accounts', icon: <Users size={16} aria-hidden="true" />, shortcut: 'Alt+1' },
-  { view: 'diagnostics', label: 'Diagnostics', icon: <Activity size={16} aria-hidden="true" />, shortcut: 'Alt+2' }
+  { view: 'diagnostics', label: 'Diagnostics', icon: <Activity size={16} aria-hidden="true" />, shortcut: 'Alt+2' },
+  { view: 'settings', label: 'Settings', icon: <Settings size={16} aria-hidden="true" />, shortcut: 'Alt+3' }
 ]
 
 export function Sidebar(): JSX.Element {

@@ -1,9 +1,9 @@
 import { create } from 'zustand'
-import type { AppInfo, Diagnostics } from '../../../shared/contract'
+import type { AppInfo, Diagnostics, SecretsStatus } from '../../../shared/contract'
 import type { AppErrorData } from '../../../shared/errors'
 import type { Bridge, ConnectionState } from '../bridge'
 
-export type View = 'accounts' | 'diagnostics'
+export type View = 'accounts' | 'diagnostics' | 'settings'
 
 type Loadable<T> =
   | { status: 'idle' }
@@ -16,6 +16,7 @@ export interface AppState {
   connection: ConnectionState
   info: Loadable<AppInfo>
   diagnostics: Loadable<Diagnostics>
+  secrets: Loadable<SecretsStatus>
   viewChosen(view: View): void
   connectionChanged(state: ConnectionState): void
   infoLoaded(info: AppInfo): void
@@ -23,6 +24,8 @@ export interface AppState {
   diagnosticsRequested(): void
   diagnosticsLoaded(diagnostics: Diagnostics): void
   diagnosticsFailed(error: AppErrorData): void
+  secretsLoaded(status: SecretsStatus): void
+  secretsFailed(error: AppErrorData): void
 }
 
 /** One bound store; actions are named for what happened. State never holds a secret. */
@@ -31,6 +34,7 @@ export const useAppStore = create<AppState>()((set) => ({
   connection: 'connecting',
   info: { status: 'idle' },
   diagnostics: { status: 'idle' },
+  secrets: { status: 'idle' },
   viewChosen: (view) => set({ view }),
   connectionChanged: (connection) => set({ connection }),
   infoLoaded: (info) => set({ info: { status: 'ready', data: info } }),
@@ -49,7 +53,19 @@ export const useAppStore = create<AppState>()((set) => ({
         'data' in state.diagnostics && state.diagnostics.data
           ? { status: 'error', error, data: state.diagnostics.data }
           : { status: 'error', error }
-    }))
+    })),
+  secretsLoaded: (status) =>
+    // A status without probed alternatives keeps the ones we already know.
+    set((state) => ({
+      secrets: {
+        status: 'ready',
+        data:
+          status.alternatives.length === 0 && 'data' in state.secrets && state.secrets.data
+            ? { ...status, alternatives: state.secrets.data.alternatives.filter((a) => a.backend !== status.active.backend) }
+            : status
+      }
+    })),
+  secretsFailed: (error) => set({ secrets: { status: 'error', error } })
 }))
 
 let activeBridge: Bridge | null = null
@@ -74,6 +90,13 @@ export async function refreshDiagnostics(): Promise<void> {
   else store.diagnosticsFailed(result.error)
 }
 
+export async function refreshSecrets(probeAlternatives = false): Promise<void> {
+  const result = await bridge().api.commands['secrets.status']({ probeAlternatives })
+  const store = useAppStore.getState()
+  if (result.ok) store.secretsLoaded(result.value)
+  else store.secretsFailed(result.error)
+}
+
 /**
  * Feeds the store from the bridge, outside React: connection state and contract events.
  * Called once at start-up (and by tests with a fake bridge); returns the combined unsubscribe.
@@ -87,9 +110,11 @@ export function wireBridge(next: Bridge): () => void {
       if (state === 'connected') {
         void loadInfo()
         void refreshDiagnostics()
+        void refreshSecrets()
       }
     }),
-    next.api.events['app.diagnosticsChanged']((diagnostics) => store.diagnosticsLoaded(diagnostics))
+    next.api.events['app.diagnosticsChanged']((diagnostics) => store.diagnosticsLoaded(diagnostics)),
+    next.api.events['secrets.statusChanged']((status) => store.secretsLoaded(status))
   ]
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe()
