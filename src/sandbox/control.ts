@@ -13,7 +13,8 @@ export const CONTROL_PREFIX = '/__sandbox'
 const NotBeforeSchema = z.strictObject({ notBefore: z.number().int().min(0).optional() })
 
 function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
-  return reply.code(400).send({ error: 'invalid_request', issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) })
+  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
+  return reply.code(400).send({ error: 'invalid_request', issues })
 }
 
 export function registerControl(app: FastifyInstance, ctx: SandboxContext, ready: () => SandboxReady): void {
@@ -21,7 +22,9 @@ export function registerControl(app: FastifyInstance, ctx: SandboxContext, ready
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) =>
     reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 500).send({ error: 'bad_request', message: error.message })
   )
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'Unknown control route; see src/sandbox/README.md.' }))
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: 'not_found', message: 'Unknown control route; see src/sandbox/README.md.' })
+  )
 
   app.get('/ready', async () => ready())
   app.get('/settings', async () => ctx.settings)

@@ -107,7 +107,9 @@ export function readDataContract(xml: string, rootName: string, memberOrder: rea
   if (rootQualified.local !== rootName || rootQualified.namespace !== DATA_CONTRACT_NAMESPACE) {
     return {
       ok: false,
-      reason: `Expecting element '${rootName}' from namespace '${DATA_CONTRACT_NAMESPACE}'.. Encountered 'Element' with name '${rootQualified.local}', namespace '${rootQualified.namespace}'.`
+      reason:
+        `Expecting element '${rootName}' from namespace '${DATA_CONTRACT_NAMESPACE}'.. ` +
+        `Encountered 'Element' with name '${rootQualified.local}', namespace '${rootQualified.namespace}'.`
     }
   }
   const members = new Map<string, string | null>()

@@ -82,11 +82,13 @@ export interface KeycloakDemoClient {
   announced: boolean
 }
 
+const userDefaults = { password: 'demo-user-password', enabled: true, requiredActions: false, isEditor: false, announced: false }
+
 export const KEYCLOAK_DEMO_USERS: KeycloakDemoUser[] = [
-  { id: 'de000000-0000-4000-8000-0000000e0001', username: 'demo.user', password: 'demo-user-password', enabled: true, requiredActions: false, isEditor: false, announced: true },
-  { id: 'de000000-0000-4000-8000-0000000e0002', username: 'demo.editor', password: 'demo-editor-password', enabled: true, requiredActions: false, isEditor: true, announced: true },
-  { id: 'de000000-0000-4000-8000-0000000e0003', username: 'disabled.user', password: 'demo-user-password', enabled: false, requiredActions: false, isEditor: false, announced: false },
-  { id: 'de000000-0000-4000-8000-0000000e0004', username: 'pending.user', password: 'demo-user-password', enabled: true, requiredActions: true, isEditor: false, announced: false }
+  { ...userDefaults, id: 'de000000-0000-4000-8000-0000000e0001', username: 'demo.user', announced: true },
+  { ...userDefaults, id: 'de000000-0000-4000-8000-0000000e0002', username: 'demo.editor', password: 'demo-editor-password', isEditor: true, announced: true },
+  { ...userDefaults, id: 'de000000-0000-4000-8000-0000000e0003', username: 'disabled.user', enabled: false },
+  { ...userDefaults, id: 'de000000-0000-4000-8000-0000000e0004', username: 'pending.user', requiredActions: true }
 ]
 
 const clientDefaults = {

@@ -14,7 +14,16 @@ import { firstHeader, isRecord, parseFormBody, pathOf, safeDecodeURIComponent } 
  */
 
 /** TokenRequest members in DataContract (ordinal) order. */
-const TOKEN_REQUEST_MEMBERS = ['WindowsAuthentication', 'client_id', 'client_secret', 'grant_type', 'password', 'refresh_token', 'scope', 'username'] as const
+const TOKEN_REQUEST_MEMBERS = [
+  'WindowsAuthentication',
+  'client_id',
+  'client_secret',
+  'grant_type',
+  'password',
+  'refresh_token',
+  'scope',
+  'username'
+] as const
 type TokenRequestMember = (typeof TOKEN_REQUEST_MEMBERS)[number]
 type StringMember = Exclude<TokenRequestMember, 'WindowsAuthentication'>
 
@@ -66,6 +75,9 @@ class OAuthError {
 }
 
 const WEB_API_JSON = ['application/json', 'text/json']
+const WEB_API_415_STACK_TRACE =
+  '   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent content, Type type, ' +
+  'IEnumerable`1 formatters, IFormatterLogger formatterLogger, CancellationToken cancellationToken)'
 const WEB_API_XML = ['application/xml', 'text/xml']
 
 /** Web API content negotiation: the best Accept match, else the request's own format, else JSON. */
@@ -163,29 +175,39 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
   const store = (): KeycloakStore => ctx.keycloak
   const issuer = (): string => `${ctx.origin}/keycloak-proxy/realms/${KEYCLOAK_REALM}`
 
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: { json: unknown; xml: () => string }, requestFormat?: 'json' | 'xml' | 'form'): FastifyReply => {
+  type RequestFormat = 'json' | 'xml' | 'form'
+  type Rendering = { json: unknown; xml: () => string }
+
+  const send = (request: FastifyRequest, reply: FastifyReply, status: number, body: Rendering, requestFormat?: RequestFormat): FastifyReply => {
     const mediaType = negotiate(request, requestFormat)
     reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache')
     if (WEB_API_XML.includes(mediaType)) return reply.code(status).type(`${mediaType}; charset=utf-8`).send(body.xml())
     return reply.code(status).type(`${mediaType}; charset=utf-8`).send(JSON.stringify(body.json))
   }
 
-  const sendHttpError = (request: FastifyRequest, reply: FastifyReply, status: number, fields: Record<string, string>, requestFormat?: 'json' | 'xml' | 'form') =>
+  const sendHttpError = (request: FastifyRequest, reply: FastifyReply, status: number, fields: Record<string, string>, requestFormat?: RequestFormat) =>
     send(request, reply, status, { json: fields, xml: () => writeHttpError(fields) }, requestFormat)
 
-  const sendOAuthError = (request: FastifyRequest, reply: FastifyReply, failure: OAuthError, requestFormat: 'json' | 'xml' | 'form') => {
+  const sendOAuthError = (request: FastifyRequest, reply: FastifyReply, failure: OAuthError, requestFormat: RequestFormat) => {
     const body = { error: failure.error, error_description: failure.description }
     return send(request, reply, failure.status, { json: body, xml: () => writeStringDictionary(body) }, requestFormat)
   }
 
   app.removeAllContentTypeParsers()
-  for (const mediaType of WEB_API_JSON) app.addContentTypeParser(mediaType, { parseAs: 'string' }, (_r, body, done) => done(null, bindJson(String(body))))
-  for (const mediaType of WEB_API_XML) app.addContentTypeParser(mediaType, { parseAs: 'string' }, (_r, body, done) => done(null, bindXml(String(body))))
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) => done(null, bindForm(String(body))))
+  const binders: [string, (text: string) => BoundBody][] = [
+    ...WEB_API_JSON.map((mediaType) => [mediaType, bindJson] as [string, typeof bindJson]),
+    ...WEB_API_XML.map((mediaType) => [mediaType, bindXml] as [string, typeof bindXml]),
+    ['application/x-www-form-urlencoded', bindForm]
+  ]
+  for (const [mediaType, bind] of binders) {
+    app.addContentTypeParser(mediaType, { parseAs: 'string' }, (_request, body, done) => done(null, bind(String(body))))
+  }
   app.addContentTypeParser('*', (request, payload, done) => {
     // No formatter reads this type: drain it, the route answers 415.
     payload.resume()
-    payload.on('end', () => done(null, { kind: 'unsupported', mediaType: (firstHeader(request.headers['content-type']) ?? 'application/octet-stream').split(';')[0]?.trim() ?? '' } satisfies BoundBody))
+    const contentType = firstHeader(request.headers['content-type']) ?? 'application/octet-stream'
+    const unsupported: BoundBody = { kind: 'unsupported', mediaType: contentType.split(';')[0]?.trim() ?? '' }
+    payload.on('end', () => done(null, unsupported))
     payload.on('error', (error) => done(error, undefined))
   })
 
@@ -245,7 +267,15 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     const accessExpires = Math.min(now + keycloakAccessTokenSeconds, sessionEnd)
     const refreshExpires = Math.min(now + keycloakRefreshTokenSeconds, sessionEnd)
     const accessToken = await signAccessToken(
-      { typ: 'Bearer', azp: session.clientId, sid: session.id, session_state: session.id, scope, preferred_username: user.username, email_verified: true },
+      {
+        typ: 'Bearer',
+        azp: session.clientId,
+        sid: session.id,
+        session_state: session.id,
+        scope,
+        preferred_username: user.username,
+        email_verified: true
+      },
       user.id,
       now,
       accessExpires
@@ -305,7 +335,14 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     if (fields.password !== user.password) throw new OAuthError(401, 'invalid_grant', 'Invalid user credentials')
     if (user.requiredActions) throw new OAuthError(400, 'invalid_grant', 'Account is not fully set up')
     const scope = grantScopes(client, fields.scope)
-    const session: UserSession = { id: randomUUID(), userId: user.id, clientId: client.clientId, startedAt: ctx.nowSeconds(), active: true, clientDetached: false }
+    const session: UserSession = {
+      id: randomUUID(),
+      userId: user.id,
+      clientId: client.clientId,
+      startedAt: ctx.nowSeconds(),
+      active: true,
+      clientDetached: false
+    }
     store().sessions.set(session.id, session)
     return userTokens(request, session, user, scope)
   }
@@ -390,7 +427,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
         Message: `The request entity's media type '${body.mediaType}' is not supported for this resource.`,
         ExceptionMessage: `No MediaTypeFormatter is available to read an object of type 'TokenRequest' from content with media type '${body.mediaType}'.`,
         ExceptionType: 'System.Net.Http.UnsupportedMediaTypeException',
-        StackTrace: '   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent content, Type type, IEnumerable`1 formatters, IFormatterLogger formatterLogger, CancellationToken cancellationToken)'
+        StackTrace: WEB_API_415_STACK_TRACE
       })
     }
     if (body.kind === 'invalid') {
@@ -403,14 +440,21 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     const { fields, duplicated } = body.request
     try {
       if (ctx.settings.keycloak.sslRequired && request.protocol !== 'https') throw new OAuthError(403, 'invalid_request', 'HTTPS required')
-      if (fields.grant_type === undefined || fields.grant_type === '') throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type')
+      if (fields.grant_type === undefined || fields.grant_type === '') {
+        throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type')
+      }
       const grant = fields.grant_type
       if (grant !== 'password' && grant !== 'client_credentials' && grant !== 'refresh_token') {
         throw new OAuthError(400, 'unsupported_grant_type', 'Unsupported grant_type')
       }
       const client = authenticateClient(request, fields)
       if (client === 'bare-401') {
-        return reply.code(401).header('WWW-Authenticate', `Basic realm="${KEYCLOAK_REALM}"`).header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send()
+        return reply
+          .code(401)
+          .header('WWW-Authenticate', `Basic realm="${KEYCLOAK_REALM}"`)
+          .header('Cache-Control', 'no-store')
+          .header('Pragma', 'no-cache')
+          .send()
       }
       if (duplicated) throw new OAuthError(400, 'invalid_request', 'duplicated parameter')
       const response =

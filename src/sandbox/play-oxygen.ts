@@ -34,6 +34,10 @@ function elixirTypeName(value: unknown): string {
   return typeof value
 }
 
+function castError(field: string, detail: string): Record<string, unknown> {
+  return { title: 'Invalid value', source: { pointer: `/${field}` }, detail }
+}
+
 /** OpenApiSpex CastAndValidate: 422 with one entry per failing field. */
 function requireStrings(
   body: unknown,
@@ -44,9 +48,8 @@ function requireStrings(
   const values: Record<string, string> = {}
   for (const name of names) {
     const value = fields[name]
-    if (value === undefined) errors.push({ title: 'Invalid value', source: { pointer: `/${name}` }, detail: `Missing field: ${name}` })
-    else if (typeof value !== 'string') errors.push({ title: 'Invalid value', source: { pointer: `/${name}` }, detail: `Invalid string. Got: ${elixirTypeName(value)}` })
-    else values[name] = value
+    if (typeof value === 'string') values[name] = value
+    else errors.push(castError(name, value === undefined ? `Missing field: ${name}` : `Invalid string. Got: ${elixirTypeName(value)}`))
   }
   return errors.length === 0 ? { ok: true, values } : { ok: false, errors }
 }
@@ -143,9 +146,13 @@ export function registerPlayOxygen(app: FastifyInstance, ctx: SandboxContext): v
     if (!checked.ok) return sendJson(reply, 422, { errors: checked.errors })
     const currency = (checked.values.currency ?? '').toUpperCase()
     if (!/^[A-Z]{3}$/.test(currency)) {
-      return sendJson(reply, 422, { errors: [{ title: 'Invalid value', source: { pointer: '/currency' }, detail: 'Invalid format. Expected ISO 4217 currency code' }] })
+      return sendJson(reply, 422, { errors: [castError('currency', 'Invalid format. Expected ISO 4217 currency code')] })
     }
-    return sendJson(reply, 200, { client_unique_customer_id: checked.values.client_unique_customer_id, currency, po2_id: store().nextResourceId('wallet') })
+    return sendJson(reply, 200, {
+      client_unique_customer_id: checked.values.client_unique_customer_id,
+      currency,
+      po2_id: store().nextResourceId('wallet')
+    })
   }
   for (const suffix of ['', '/']) {
     app.post(`/api/:client_id/:api_key/customer${suffix}`, customer)

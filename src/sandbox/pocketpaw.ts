@@ -44,7 +44,17 @@ export class PocketpawStore {
 }
 
 /** Paths the middleware lets through without a token (startswith matching, as in dashboard_auth.py). */
-const EXEMPT_PREFIXES = ['/api/auth/login', '/api/v1/auth/login', '/api/qr', '/api/v1/qr', '/api/v1/docs', '/api/v1/openapi.json', '/api/v1/oauth/token', '/webhook', '/ws']
+const EXEMPT_PREFIXES = [
+  '/api/auth/login',
+  '/api/v1/auth/login',
+  '/api/qr',
+  '/api/v1/qr',
+  '/api/v1/docs',
+  '/api/v1/openapi.json',
+  '/api/v1/oauth/token',
+  '/webhook',
+  '/ws'
+]
 
 const detail = (reply: FastifyReply, status: number, message: string): FastifyReply => sendJson(reply, status, { detail: message })
 

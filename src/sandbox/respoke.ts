@@ -102,7 +102,8 @@ function publicApp(app: RespokeApp): RespokeApp {
 }
 
 function publicRole(role: RespokeRole): Record<string, unknown> {
-  return { ...role.extra, id: role.id, appId: role.appId, accountId: role.accountId, name: role.name, createdAt: role.createdAt, updatedAt: role.updatedAt }
+  const { extra, ...fields } = role
+  return { ...extra, ...fields }
 }
 
 export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void {
@@ -335,7 +336,15 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
     if (!mayUseApp(appId.toLowerCase())) return fail(reply, 403, 'Not authorized for this app.')
     const now = isoNow()
     const { name: _name, appId: _appId, id: _id, ...extra } = fields
-    const role: RespokeRole = { id: upperUuid(), appId: appId.toLowerCase(), accountId: RESPOKE_DEMO.accountId, name, extra, createdAt: now, updatedAt: now }
+    const role: RespokeRole = {
+      id: upperUuid(),
+      appId: appId.toLowerCase(),
+      accountId: RESPOKE_DEMO.accountId,
+      name,
+      extra,
+      createdAt: now,
+      updatedAt: now
+    }
     store().roles.push(role)
     return sendJson(reply, 200, publicRole(role))
   })
