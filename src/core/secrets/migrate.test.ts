@@ -140,6 +140,19 @@ describe('SecretsService.chooseBackend', () => {
     expect((await secrets.vault.keys()).length).toBe(21)
   })
 
+  it('switching without moving secrets still carries the token cache key (tokens stay readable)', async () => {
+    const secrets = service()
+    await secrets.store.set('credential/stay/password', 'stays-in-memory')
+    const cache = await secrets.tokenCache()
+    cache.set('tok', 'issued-token')
+    await cache.flush()
+    await secrets.createVault('vault passphrase')
+    expect(await secrets.chooseBackend('vault', false)).toEqual({ moved: 0, leftBehind: 0 })
+    expect(await secrets.vault.keys()).toEqual(['token-cache/key'])
+    expect((await secrets.tokenCache()).get('tok')).toBe('issued-token')
+    await secrets.dispose()
+  })
+
   it('the token cache key moves with the other secrets', async () => {
     const secrets = service()
     const cache = await secrets.tokenCache()

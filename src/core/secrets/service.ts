@@ -6,7 +6,7 @@ import type { ScryptParams } from './encrypted-file'
 import { KeychainSecretStore } from './keychain-store'
 import { MemorySecretStore } from './memory-store'
 import { migrateSecrets, type MigrationResult } from './migrate'
-import type { SecretStore } from './port'
+import { TOKEN_CACHE_KEY_NAME, type SecretStore } from './port'
 import { TokenCache } from './token-cache'
 import { VaultSecretStore } from './vault-store'
 
@@ -131,6 +131,7 @@ export class SecretsService {
         this.tokenCachePromise = null
       }
       if (!moveSecrets) {
+        await this.carryTokenCacheKey(from, target)
         await commit()
         return { moved: 0, leftBehind: 0 }
       }
@@ -198,6 +199,21 @@ export class SecretsService {
     for (const backend of BACKENDS) {
       if (backend === 'keychain' && !this.keychainStore) continue
       await this.backendStore(backend).dispose?.()
+    }
+  }
+
+  /**
+   * Switching without moving secrets still copies the token cache's key when it can be read, so
+   * issued tokens stay readable. Best effort: the cache is re-creatable, a failure is only logged.
+   */
+  private async carryTokenCacheKey(from: SecretBackend, to: SecretBackend): Promise<void> {
+    try {
+      const key = await this.backendStore(from).get(TOKEN_CACHE_KEY_NAME)
+      if (key === null || (await this.backendStore(to).get(TOKEN_CACHE_KEY_NAME)) !== null) return
+      await this.backendStore(to).set(TOKEN_CACHE_KEY_NAME, key)
+      if ((await this.backendStore(to).get(TOKEN_CACHE_KEY_NAME)) !== key) await this.backendStore(to).delete(TOKEN_CACHE_KEY_NAME)
+    } catch (error) {
+      this.options.log.info('secrets', `token cache key not carried from ${from} to ${to}`, error instanceof AppError ? error.code : undefined)
     }
   }
 

@@ -96,6 +96,13 @@ describe('vault file', () => {
     expect(await backup.get('credential/a/password')).toBe('canary-vault-secret-1')
   })
 
+  it('a failed write (folder gone) is VAULT_IO and memory keeps the last value that reached the disk', async () => {
+    const v = await filledVault()
+    rmSync(dir, { recursive: true, force: true })
+    await expect(v.set('credential/a/password', 'never-persisted')).rejects.toMatchObject({ code: 'VAULT_IO' })
+    expect(await v.get('credential/a/password')).toBe('canary-vault-secret-1')
+  })
+
   it('missing file: VAULT_NOT_INITIALIZED; locked: VAULT_LOCKED', async () => {
     const v = vault()
     expect(v.state()).toBe('absent')
