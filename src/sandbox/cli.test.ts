@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SandboxReadySchema } from '../shared/sandbox-info.js'
 import { parseCliArguments, UsageError } from './cli-args.js'
+import { startSandbox } from './index.js'
 
 /** The CLI as people and scripts run it: `npx tsx src/sandbox/cli.ts ...`. */
 
@@ -97,6 +98,19 @@ describe('sandbox CLI', () => {
     expect(line).toMatch(/^TokenDesk sandbox ready at http:\/\/127\.0\.0\.1:\d+ \(loopback only\)\. Press Ctrl\+C to stop\.$/)
     child.kill('SIGINT')
     expect((await exited).code).toBe(0)
+  })
+
+  it('exits 1 with a message when the port is taken', async () => {
+    const occupant = await startSandbox()
+    try {
+      const port = new URL(occupant.ready.origin).port
+      const { code, stderr } = await exitOf(runCli(['--port', port], 'tsx'))
+      expect(code).toBe(1)
+      expect(stderr).toContain('sandbox: could not start: ')
+      expect(stderr).toContain('EADDRINUSE')
+    } finally {
+      await occupant.close()
+    }
   })
 
   it.each([

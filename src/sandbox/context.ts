@@ -9,7 +9,8 @@ import type { SandboxSettings } from './settings.js'
 /** Keys live for the whole process: a reset forgets tokens, not how to sign them. */
 export interface SigningKeys {
   playOxygenSecret: Uint8Array
-  keycloakAccess: { privateKey: CryptoKey; kid: string }
+  /** RSA key generation takes a few hundred ms: started at boot, awaited on first use. */
+  keycloakAccess: Promise<{ privateKey: CryptoKey; kid: string }>
   keycloakRefreshSecret: Uint8Array
 }
 

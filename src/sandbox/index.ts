@@ -59,10 +59,12 @@ function describeReady(origin: string, ctx: SandboxContext): SandboxReady {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { port = 0, bodyLimitBytes = 1024 * 1024, ...patch } = options
   const settings: SandboxSettings = applySettingsPatch(defaultSettings(), SandboxSettingsPatchSchema.parse(patch))
-  const { privateKey } = await generateKeyPair('RS256')
+  const keycloakAccess = generateKeyPair('RS256').then(({ privateKey }) => ({ privateKey, kid: randomUUID() }))
+  // A failure surfaces on the first Keycloak request (as a 500), never as an unhandled rejection.
+  keycloakAccess.catch(() => undefined)
   const ctx = new SandboxContext(settings, {
     playOxygenSecret: randomBytes(64),
-    keycloakAccess: { privateKey, kid: randomUUID() },
+    keycloakAccess,
     keycloakRefreshSecret: randomBytes(64)
   })
   const app = buildServer(ctx, () => describeReady(ctx.origin, ctx), { bodyLimitBytes })

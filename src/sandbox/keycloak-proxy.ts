@@ -229,16 +229,18 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     })
   })
 
-  const signAccessToken = async (claims: Record<string, unknown>, subject: string, issuedAt: number, expiresAt: number): Promise<string> =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: ctx.keys.keycloakAccess.kid })
+  const signAccessToken = async (claims: Record<string, unknown>, subject: string, issuedAt: number, expiresAt: number): Promise<string> => {
+    const { privateKey, kid } = await ctx.keys.keycloakAccess
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
       .setJti(randomUUID())
       .setIssuer(issuer())
       .setAudience('account')
       .setSubject(subject)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
-      .sign(ctx.keys.keycloakAccess.privateKey)
+      .sign(privateKey)
+  }
 
   const signRefreshToken = async (session: UserSession, scope: string, issuedAt: number, expiresAt: number): Promise<string> =>
     new SignJWT({ typ: 'Refresh', azp: session.clientId, sid: session.id, session_state: session.id, scope })
