@@ -128,7 +128,11 @@ export class SecretsService {
       const commit = async (): Promise<void> => {
         this.persistChoice(target)
         this.activeBackend = target
+        // The open cache is closed (flushed) so only one instance ever writes the file; the next
+        // tokenCache() call reopens it with the key from the new backend.
+        const previousCache = this.tokenCachePromise
         this.tokenCachePromise = null
+        if (previousCache) await (await previousCache.catch(() => null))?.dispose()
       }
       if (!moveSecrets) {
         await this.carryTokenCacheKey(from, target)
@@ -184,7 +188,10 @@ export class SecretsService {
     return this.vaultInfo()
   }
 
-  /** The encrypted token cache, keyed by one item in the backend in use (opened on first use). */
+  /**
+   * The encrypted token cache, keyed by one item in the backend in use (opened on first use).
+   * Ask again after a statusChanged event: switching backends closes the previous instance.
+   */
   tokenCache(): Promise<TokenCache> {
     this.tokenCachePromise ??= TokenCache.open({ file: this.options.tokenCacheFile, secretStore: this.store, log: this.options.log }).catch((error: unknown) => {
       this.tokenCachePromise = null
