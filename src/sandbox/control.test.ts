@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { SandboxReadySchema } from '../shared/sandbox-info.js'
 import { RESPOKE_DEMO } from './demo-data.js'
@@ -99,6 +100,25 @@ describe('control API: settings', () => {
     expect(settings.clockOffsetSeconds).toBe(0)
     const ready = SandboxReadySchema.parse(await (await fetch(sandbox.url('/__sandbox/ready'))).json())
     expect(ready.credentials.pocketpaw.masterToken).toBe(sandbox.sandbox.ready.credentials.pocketpaw.masterToken)
+  })
+
+  it('refuses a foreign Host header (DNS rebinding) with 403', async () => {
+    const origin = new URL(sandbox.sandbox.ready.origin)
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const outgoing = request({ host: origin.hostname, port: origin.port, path: '/__sandbox/reset', method: 'POST', headers: { host: 'evil.example' } }, (response) => {
+        response.resume()
+        resolve(response.statusCode)
+      })
+      outgoing.on('error', reject)
+      outgoing.end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('readyNow() reflects a regenerated PocketPaw master', async () => {
+    const { masterToken } = (await (await fetch(sandbox.url('/__sandbox/pocketpaw/regenerate-master'), { method: 'POST' })).json()) as { masterToken: string }
+    expect(sandbox.sandbox.readyNow().credentials.pocketpaw.masterToken).toBe(masterToken)
+    expect(sandbox.sandbox.ready.credentials.pocketpaw.masterToken).not.toBe(masterToken)
   })
 
   it('answers unknown control routes with 404 JSON', async () => {

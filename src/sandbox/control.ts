@@ -18,6 +18,14 @@ function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
 }
 
 export function registerControl(app: FastifyInstance, ctx: SandboxContext, ready: () => SandboxReady): void {
+  // A DNS-rebinding page reaches 127.0.0.1 under a foreign Host name: the control API refuses it.
+  app.addHook('onRequest', async (request, reply) => {
+    const port = new URL(ctx.origin).port
+    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]
+    if (allowedHosts.includes((request.headers.host ?? '').toLowerCase())) return undefined
+    return reply.code(403).send({ error: 'forbidden_host', message: 'The control API answers only to 127.0.0.1 or localhost.' })
+  })
+
   // Only JSON bodies: a browser page cannot send one cross-origin without a preflight.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) =>
     reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 500).send({ error: 'bad_request', message: error.message })

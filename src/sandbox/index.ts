@@ -19,6 +19,8 @@ export interface StartSandboxOptions extends SandboxSettingsPatch {
 
 export interface RunningSandbox {
   ready: SandboxReady
+  /** The ready object as of now: the PocketPaw master changes when it is regenerated. */
+  readyNow(): SandboxReady
   /** Stops listening and drops open connections. Safe to call twice. */
   close(): Promise<void>
 }
@@ -76,6 +78,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   let closing: Promise<void> | undefined
   return {
     ready,
+    readyNow: () => describeReady(ctx.origin, ctx),
     close: () => (closing ??= app.close())
   }
 }
