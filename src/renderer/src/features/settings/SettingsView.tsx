@@ -33,7 +33,7 @@ function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice:
       const { moved, leftBehind } = result.value
       const from = backendLabel(status.active.backend)
       const outcome = moveSecrets
-        ? `Moved ${moved} secret${moved === 1 ? '' : 's'}.${leftBehind > 0 ? ` ${leftBehind} stayed in the ${from} because they could not be verified; nothing was deleted.` : ''}`
+        ? `Moved ${moved} secret${moved === 1 ? '' : 's'}.${leftBehind > 0 ? ` ${leftBehind} cop${leftBehind === 1 ? 'y stays' : 'ies stay'} in the ${from}${backend === 'memory' ? ' so nothing is lost when TokenDesk exits' : ' (it could not delete them; they are verified duplicates)'}.` : ''}`
         : `Nothing was moved: anything stored in the ${from} stays there and can be moved once it works again.`
       onNotice({ tone: 'ok', text: `Secrets are now kept in: ${backendLabel(backend)}. ${outcome}` })
       void refreshSecrets(true)
