@@ -581,6 +581,17 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect(((await response.json()) as { is_editor: boolean }).is_editor).toBe(true)
   })
 
+  it('issues an offline token for scope offline_access: refresh_expires_in 0, typ Offline, no exp, still refreshable', async () => {
+    const response = await fetch(tokenUrl(), form({ ...passwordFields, scope: 'offline_access' }))
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body).toMatchObject({ refresh_expires_in: 0, scope: 'offline_access email profile' })
+    const claims = jwtPart(body.refresh_token as string, 1)
+    expect(claims.typ).toBe('Offline')
+    expect(claims).not.toHaveProperty('exp')
+    await patchSettings(sandbox, { clockOffsetSeconds: 100_000 })
+    expect((await refresh(body.refresh_token as string)).status).toBe(200)
+  })
+
   it('may only narrow the scope on refresh', async () => {
     const first = await passwordLogin()
     const narrowed = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'email' }))

@@ -242,16 +242,19 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       .sign(privateKey)
   }
 
-  const signRefreshToken = async (session: UserSession, scope: string, issuedAt: number, expiresAt: number): Promise<string> =>
-    new SignJWT({ typ: 'Refresh', azp: session.clientId, sid: session.id, session_state: session.id, scope })
+  /** `expiresAt` null: an offline token (scope offline_access), which carries no exp. */
+  const signRefreshToken = async (session: UserSession, scope: string, issuedAt: number, expiresAt: number | null): Promise<string> => {
+    const typ = expiresAt === null ? 'Offline' : 'Refresh'
+    const token = new SignJWT({ typ, azp: session.clientId, sid: session.id, session_state: session.id, scope })
       .setProtectedHeader({ alg: 'HS512', typ: 'JWT' })
       .setJti(randomUUID())
       .setIssuer(issuer())
       .setAudience(issuer())
       .setSubject(session.userId)
       .setIssuedAt(issuedAt)
-      .setExpirationTime(expiresAt)
-      .sign(ctx.keys.keycloakRefreshSecret)
+    if (expiresAt !== null) token.setExpirationTime(expiresAt)
+    return token.sign(ctx.keys.keycloakRefreshSecret)
+  }
 
   /** Requested scopes must be the client's; the default scopes are always granted. */
   const grantScopes = (client: KeycloakDemoClient, requested: string | undefined): string => {
@@ -265,9 +268,11 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
   const userTokens = async (request: FastifyRequest, session: UserSession, user: KeycloakDemoUser, scope: string) => {
     const { keycloakAccessTokenSeconds, keycloakRefreshTokenSeconds, keycloakSessionMaxSeconds } = ctx.settings.lifetimes
     const now = ctx.nowSeconds()
-    const sessionEnd = session.startedAt + keycloakSessionMaxSeconds
+    // An offline session (scope offline_access) outlives the SSO session: refresh_expires_in is 0.
+    const offline = scope.split(' ').includes('offline_access')
+    const sessionEnd = offline ? Number.POSITIVE_INFINITY : session.startedAt + keycloakSessionMaxSeconds
     const accessExpires = Math.min(now + keycloakAccessTokenSeconds, sessionEnd)
-    const refreshExpires = Math.min(now + keycloakRefreshTokenSeconds, sessionEnd)
+    const refreshExpires = offline ? null : Math.min(now + keycloakRefreshTokenSeconds, sessionEnd)
     const accessToken = await signAccessToken(
       {
         typ: 'Bearer',
@@ -288,7 +293,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       redirect_url: '',
       ip: request.ip,
       is_editor: user.isEditor,
-      refresh_expires_in: refreshExpires - now,
+      refresh_expires_in: refreshExpires === null ? 0 : refreshExpires - now,
       refresh_token: await signRefreshToken(session, scope, now, refreshExpires),
       token_type: ctx.settings.keycloak.tokenType,
       not_before_policy: store().notBefore,
@@ -389,7 +394,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       if (error instanceof joseErrors.JOSEError) throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token')
       throw error
     }
-    if (payload.typ !== 'Refresh' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string') {
+    if ((payload.typ !== 'Refresh' && payload.typ !== 'Offline') || typeof payload.sid !== 'string' || typeof payload.jti !== 'string') {
       throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token')
     }
     if (payload.azp !== client.clientId) {
