@@ -13,9 +13,12 @@ export interface EmbeddedSandbox {
 export async function startEmbeddedSandbox(): Promise<EmbeddedSandbox> {
   try {
     const running = await startSandbox({ port: 0 })
-    const { origin, baseUrls, credentials } = running.ready
     return {
-      status: () => ({ status: 'running', origin, baseUrls, credentials }),
+      // readyNow: a regenerated PocketPaw master shows up in Diagnostics at once.
+      status: () => {
+        const { origin, baseUrls, credentials } = running.readyNow()
+        return { status: 'running', origin, baseUrls, credentials }
+      },
       close: () => running.close()
     }
   } catch (error) {
