@@ -1,3 +1,4 @@
+import { rendererCsp } from '../core/renderer-files'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** 32 random bytes, URL-safe: the per-launch secret that opens the WebSocket. */
@@ -31,22 +32,7 @@ export function isOwnOrigin(origin: string | undefined, port: number): boolean {
   return origin === `http://127.0.0.1:${port}`
 }
 
-/**
- * The CSP of the built renderer, with connect-src opened to exactly our WebSocket.
- * `frame-ancestors` only works as a header; browsers ignore it (and warn) in a meta tag.
- */
+/** The renderer's CSP with connect-src opened to exactly our WebSocket. */
 export function browserModeCsp(port: number, delivery: 'header' | 'meta' = 'header'): string {
-  const directives = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ws://127.0.0.1:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'"
-  ]
-  return (delivery === 'meta' ? directives.filter((d) => !d.startsWith('frame-ancestors')) : directives).join('; ')
+  return rendererCsp(`ws://127.0.0.1:${port}`, delivery)
 }

@@ -1,11 +1,12 @@
+import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { ClientFrameSchema, URL_SECRET_FRAGMENT, WS_PATH, WS_SECRET_PARAM, type ServerFrame } from '../shared/wire'
 import type { Core } from '../core/core'
+import { resolveRendererFile } from '../core/renderer-files'
 import { browserModeCsp, isLoopbackHost, isOwnOrigin, newLaunchSecret, secretsMatch } from './security'
-import { readStaticFile } from './static-files'
 
 export interface WebHostOptions {
   core: Core
@@ -61,14 +62,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end()
       return
     }
-    const path = new URL(req.url ?? '/', `http://${HOST}`).pathname
-    const file = await readStaticFile(options.rendererDir, path === '/' ? '/index.html' : path)
-    if (file.status !== 200) {
-      res.writeHead(file.status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end(file.status === 404 ? 'Not found\n' : 'Forbidden\n')
+    // The raw path, before URL normalisation, so `..` and `%2e%2e` are seen and refused.
+    const rawPath = (req.url ?? '/').split(/[?#]/)[0] || '/'
+    const file = await resolveRendererFile(options.rendererDir, rawPath)
+    const content = file.status === 200 ? await readFile(file.path).catch(() => null) : null
+    if (file.status !== 200 || content === null) {
+      const status = file.status === 200 ? 404 : file.status
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS }).end(status === 404 ? 'Not found\n' : 'Forbidden\n')
       return
     }
     const csp = browserModeCsp(port)
-    let body = file.body
+    let body = content
     if (file.contentType.startsWith('text/html')) {
       // The bundled page carries Electron's CSP (connect-src 'none') as a meta tag; browser mode
       // needs exactly one WebSocket more, and two policies would intersect, so swap the meta.
