@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose'
-import { errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
+import { addJsonBodyParser, errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
 import type { SandboxContext } from './context.js'
 import { PLAY_OXYGEN_DEMO, type PlayOxygenDemoClient } from './demo-data.js'
 import { firstHeader, isRecord, pathParam, sendJson } from './http-util.js'
@@ -60,15 +60,7 @@ export function registerPlayOxygen(app: FastifyInstance, ctx: SandboxContext): v
 
   // Plug.Parsers with pass: ["application/json"]: anything else is 415.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body)
-    if (text.trim() === '') return done(null, {})
-    try {
-      done(null, JSON.parse(text))
-    } catch {
-      done(new MalformedBodyError('json', 'Bad Request'))
-    }
-  })
+  addJsonBodyParser(app, 'Bad Request')
 
   app.setErrorHandler((error: SandboxHttpError, _request, reply) => {
     if (isBodyTooLarge(error)) return phoenixError(reply, 413, 'Request Entity Too Large')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
+import { addJsonBodyParser, errorStatus, isBodyTooLarge, MalformedBodyError, type SandboxHttpError } from './body-errors.js'
 import type { SandboxContext } from './context.js'
 import { RESPOKE_DEMO } from './demo-data.js'
 import { firstHeader, isRecord, parseFormBody, pathParam, queryParam, routeWithAndWithoutSlash, sendJson } from './http-util.js'
@@ -112,15 +112,7 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
 
   // Sails read JSON and form bodies alike (the mobile SDKs POST forms); other types leave the body empty.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body)
-    if (text.trim() === '') return done(null, {})
-    try {
-      done(null, JSON.parse(text))
-    } catch {
-      done(new MalformedBodyError('json', 'Invalid JSON in request body.'))
-    }
-  })
+  addJsonBodyParser(app, 'Invalid JSON in request body.')
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     const fields = parseFormBody(String(body))
     done(null, Object.fromEntries([...fields].map(([name, values]) => [name, values[0]])))
