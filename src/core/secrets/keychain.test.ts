@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { bootCore } from '../boot'
 import { createMemoryLogger } from '../log'
 import { KEYCHAIN_SERVICE, KeychainSecretStore } from './keychain-store'
 import { IN_KEYRING, KEYRING_HINT } from './testing/keyring-env'
@@ -73,5 +77,33 @@ describe('keychain backend against the real gnome-keyring', () => {
     }
     expect((await b.keys()).length).toBe(10)
     for (const key of await b.keys()) await b.delete(key)
+  })
+})
+
+describe('keychain through the whole app core (bootCore), across a restart', () => {
+  if (!IN_KEYRING) return
+
+  it('a credential written through the booted core is in the keyring, and a restarted core reads it and reports the keychain healthy', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'td-boot-keychain-'))
+    const key = `credential/boot-${randomBytes(4).toString('hex')}/password`
+    const options = { host: 'browser' as const, dataDir, version: '0.0.0-test', runtime: 'test' }
+    try {
+      const first = await bootCore(options)
+      expect((await first.dispatch('app.diagnostics', {})).ok).toBe(true)
+      await first.secrets.store.set(key, 'survives-a-restart')
+      await first.dispose()
+
+      const { stdout } = await run('secret-tool', ['lookup', 'service', 'TokenDesk', 'account', key])
+      expect(stdout).toBe('survives-a-restart')
+
+      const second = await bootCore(options)
+      expect(await second.secrets.store.get(key)).toBe('survives-a-restart')
+      const diagnostics = await second.dispatch('app.diagnostics', {})
+      expect(diagnostics).toMatchObject({ ok: true, value: { secretStore: { backend: 'keychain', status: 'ok' } } })
+      await second.secrets.store.delete(key)
+      await second.dispose()
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
