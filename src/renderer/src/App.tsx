@@ -1,4 +1,4 @@
-import { useEffect, type JSX } from 'react'
+import { useEffect, useRef, type JSX } from 'react'
 import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
 import { NoAccounts } from './features/accounts/NoAccounts'
@@ -25,6 +25,12 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
   const view = useAppStore((s) => s.view)
   const connection = useAppStore((s) => s.connection)
   const viewChosen = useAppStore((s) => s.viewChosen)
+  const main = useRef<HTMLElement>(null)
+
+  // Each view opens at its top, not at the scroll position of the one before.
+  useEffect(() => {
+    if (main.current) main.current.scrollTop = 0
+  }, [view])
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -42,7 +48,7 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
     <div className="app">
       <TitleBar host={host} />
       <Sidebar />
-      <main className="main" id="main">
+      <main className="main" id="main" ref={main}>
         {connection === 'reconnecting' && (
           <p className="banner" role="status">
             Lost the connection to TokenDesk. Reconnecting…
