@@ -1,6 +1,7 @@
-import { AlertTriangle, Database, FlaskConical, Info, KeyRound, RefreshCw } from 'lucide-react'
+import { Database, FlaskConical, Info, KeyRound, RefreshCw } from 'lucide-react'
 import type { JSX, ReactNode } from 'react'
 import type { Diagnostics, SecretStoreHealth } from '../../../../shared/contract'
+import { Callout } from '../../components/Callout'
 import { Field } from '../../components/Field'
 import { StatusPill, type Tone } from '../../components/StatusPill'
 import { refreshDiagnostics, useAppStore } from '../../store/app-store'
@@ -50,19 +51,9 @@ function SecretStoreCard({ health }: { health: SecretStoreHealth }): JSX.Element
         <Field label="Checked">{new Date(health.checkedAt).toLocaleTimeString()}</Field>
       </dl>
       {health.reason && (
-        <p className={`callout ${health.status === 'ok' ? 'callout-info' : 'callout-warn'}`} data-testid="secret-reason">
-          {health.status === 'ok' ? <Info size={16} aria-hidden="true" /> : <AlertTriangle size={16} aria-hidden="true" />}
-          <span>
-            {health.reason}
-            {health.fix && (
-              <>
-                <br />
-                <strong>Fix: </strong>
-                {health.fix}
-              </>
-            )}
-          </span>
-        </p>
+        <Callout tone={health.status === 'ok' ? 'info' : 'warn'} fix={health.fix} testId="secret-reason">
+          {health.reason}
+        </Callout>
       )}
     </Card>
   )
@@ -79,10 +70,7 @@ function SandboxCard({ sandbox }: { sandbox: Diagnostics['sandbox'] }): JSX.Elem
   if (sandbox.status === 'failed') {
     return (
       <Card title="Sandbox" icon={<FlaskConical size={16} aria-hidden="true" />} aside={<StatusPill tone="error">Failed</StatusPill>}>
-        <p className="callout callout-warn">
-          <AlertTriangle size={16} aria-hidden="true" />
-          <span>{sandbox.reason}</span>
-        </p>
+        <Callout tone="warn">{sandbox.reason}</Callout>
       </Card>
     )
   }
@@ -146,12 +134,9 @@ export function DiagnosticsView(): JSX.Element {
         </button>
       </header>
       {diagnostics.status === 'error' && (
-        <p className="callout callout-warn" role="alert">
-          <AlertTriangle size={16} aria-hidden="true" />
-          <span>
-            {diagnostics.error.message} <code>{diagnostics.error.code}</code>
-          </span>
-        </p>
+        <Callout tone="warn" role="alert">
+          {diagnostics.error.message} <code>{diagnostics.error.code}</code>
+        </Callout>
       )}
       <div className="card-grid">
         <Card title="Application" icon={<Info size={16} aria-hidden="true" />}>

@@ -1,7 +1,8 @@
-import { AlertTriangle, Check, Lock, LockOpen, RefreshCw, Vault } from 'lucide-react'
+import { Lock, LockOpen, RefreshCw, Vault } from 'lucide-react'
 import { useEffect, useState, type JSX } from 'react'
 import type { SecretBackend, SecretsStatus, SecretStoreHealth } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
+import { Callout } from '../../components/Callout'
 import { StatusPill } from '../../components/StatusPill'
 import { bridge, refreshSecrets, useAppStore } from '../../store/app-store'
 import { BACKENDS, backendLabel, healthPill } from './backends'
@@ -206,30 +207,25 @@ export function SettingsView(): JSX.Element {
         </button>
       </header>
       {notice && (
-        <p className={`callout ${notice.tone === 'ok' ? 'callout-ok' : 'callout-warn'}`} role={notice.tone === 'ok' ? 'status' : 'alert'}>
-          {notice.tone === 'ok' ? <Check size={16} aria-hidden="true" /> : <AlertTriangle size={16} aria-hidden="true" />}
-          <span>
-            {notice.text}
-            {notice.fix && (
-              <>
-                <br />
-                <strong>Fix: </strong>
-                {notice.fix}
-              </>
-            )}
-          </span>
-          {notice.action && (
-            <button type="button" className="button" onClick={notice.action.run}>
-              {notice.action.label}
-            </button>
-          )}
-        </p>
+        <Callout
+          tone={notice.tone === 'ok' ? 'ok' : 'warn'}
+          role={notice.tone === 'ok' ? 'status' : 'alert'}
+          fix={notice.fix}
+          action={
+            notice.action && (
+              <button type="button" className="button" onClick={notice.action.run}>
+                {notice.action.label}
+              </button>
+            )
+          }
+        >
+          {notice.text}
+        </Callout>
       )}
       {secrets.status === 'error' && (
-        <p className="callout callout-warn" role="alert">
-          <AlertTriangle size={16} aria-hidden="true" />
-          <span>{secrets.error.message}</span>
-        </p>
+        <Callout tone="warn" role="alert">
+          {secrets.error.message}
+        </Callout>
       )}
       {status ? (
         <div className="stack">
