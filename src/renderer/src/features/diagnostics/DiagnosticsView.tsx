@@ -1,8 +1,9 @@
-import { Database, FlaskConical, Info, KeyRound, RefreshCw } from 'lucide-react'
+import { Database, FlaskConical, Info, KeyRound } from 'lucide-react'
 import type { JSX, ReactNode } from 'react'
 import type { Diagnostics, SecretStoreHealth } from '../../../../shared/contract'
 import { Callout } from '../../components/Callout'
 import { Field } from '../../components/Field'
+import { PageHeader } from '../../components/PageHeader'
 import { StatusPill, type Tone } from '../../components/StatusPill'
 import { refreshDiagnostics, useAppStore } from '../../store/app-store'
 
@@ -123,16 +124,13 @@ export function DiagnosticsView(): JSX.Element {
   const data = 'data' in diagnostics ? diagnostics.data : undefined
   return (
     <section className="page" aria-labelledby="diagnostics-title">
-      <header className="page-header">
-        <div>
-          <h1 id="diagnostics-title">Diagnostics</h1>
-          <p className="muted">What TokenDesk sees on this machine. Nothing here is a secret.</p>
-        </div>
-        <button type="button" className="button" onClick={() => void refreshDiagnostics()} disabled={loading} aria-busy={loading}>
-          <RefreshCw size={16} aria-hidden="true" className={loading ? 'spin' : undefined} />
-          {loading ? 'Checking…' : 'Check again'}
-        </button>
-      </header>
+      <PageHeader
+        id="diagnostics-title"
+        title="Diagnostics"
+        lead="What TokenDesk sees on this machine. Nothing here is a secret."
+        busy={loading}
+        onRefresh={() => void refreshDiagnostics()}
+      />
       {diagnostics.status === 'error' && (
         <Callout tone="warn" role="alert">
           {diagnostics.error.message} <code>{diagnostics.error.code}</code>

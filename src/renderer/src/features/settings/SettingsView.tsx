@@ -1,8 +1,9 @@
-import { Lock, LockOpen, RefreshCw, Vault } from 'lucide-react'
+import { Lock, LockOpen, Vault } from 'lucide-react'
 import { useEffect, useState, type JSX } from 'react'
 import type { SecretBackend, SecretsStatus, SecretStoreHealth } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import { Callout } from '../../components/Callout'
+import { PageHeader } from '../../components/PageHeader'
 import { StatusPill } from '../../components/StatusPill'
 import { bridge, refreshSecrets, useAppStore } from '../../store/app-store'
 import { BACKENDS, backendLabel, healthPill } from './backends'
@@ -196,16 +197,13 @@ export function SettingsView(): JSX.Element {
   const status = 'data' in secrets ? secrets.data : undefined
   return (
     <section className="page" aria-labelledby="settings-title">
-      <header className="page-header">
-        <div>
-          <h1 id="settings-title">Settings</h1>
-          <p className="muted">Where TokenDesk keeps your credentials. Moving them copies and verifies every secret before deleting the old copy.</p>
-        </div>
-        <button type="button" className="button" onClick={() => void probe()} disabled={probing} aria-busy={probing}>
-          <RefreshCw size={16} aria-hidden="true" className={probing ? 'spin' : undefined} />
-          {probing ? 'Checking…' : 'Check again'}
-        </button>
-      </header>
+      <PageHeader
+        id="settings-title"
+        title="Settings"
+        lead="Where TokenDesk keeps your credentials. Moving them copies and verifies every secret before deleting the old copy."
+        busy={probing}
+        onRefresh={() => void probe()}
+      />
       {notice && (
         <Callout
           tone={notice.tone === 'ok' ? 'ok' : 'warn'}
