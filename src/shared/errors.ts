@@ -39,7 +39,36 @@ export const ERROR_CODES = [
   'SETTINGS_TOO_NEW',
   'SECRET_KEY_INVALID',
   'SECRET_CORRUPT',
-  'VAULT_ALREADY_EXISTS'
+  'VAULT_ALREADY_EXISTS',
+  // HTTP client (core/http): the request never produced a usable answer
+  'HTTP_INVALID_URL',
+  'HTTP_INSECURE_URL',
+  'HTTP_UNREACHABLE',
+  'HTTP_TIMEOUT',
+  'HTTP_TLS',
+  'HTTP_RESPONSE_TOO_LARGE',
+  'HTTP_REDIRECT_REFUSED',
+  'HTTP_ABORTED',
+  // what the server said, as sentences (providers map their API's errors onto these)
+  'AUTH_REJECTED',
+  'CLIENT_REJECTED',
+  'REFRESH_EXPIRED',
+  'RATE_LIMITED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_BAD_RESPONSE',
+  // the token engine
+  'VALIDATION_FAILED',
+  'PROVIDER_NOT_FOUND',
+  'ACCOUNT_NOT_FOUND',
+  'APP_NOT_FOUND',
+  'TOKEN_NOT_FOUND',
+  'FLOW_NOT_SUPPORTED',
+  'TOKEN_EXPIRED',
+  'TOKEN_REVOKED',
+  'RECIPE_INVALID',
+  'CURL_PARSE_FAILED',
+  'CLIPBOARD_UNAVAILABLE',
+  'NOT_SUPPORTED'
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
