@@ -1,5 +1,21 @@
 import { z } from 'zod'
 import { ERROR_CODES } from './errors'
+import {
+  AccountSchema,
+  AppSchema,
+  AuditEventSchema,
+  CopyFormatSchema,
+  FieldValuesSchema,
+  IdSchema,
+  NoticeSchema,
+  PreferencesSchema,
+  ProviderIdSchema,
+  ProviderInfoSchema,
+  RenewalPolicySchema,
+  SecretValuesSchema,
+  TokenPartSchema,
+  TokenSchema
+} from './model'
 import { SandboxBaseUrlsSchema, SandboxCredentialsSchema } from './sandbox-info'
 
 /**
@@ -82,6 +98,49 @@ export const SecretsStatusSchema = z.object({
 const PassphraseSchema = z.string().min(1).max(1024)
 const NewPassphraseSchema = z.string().min(8, 'Use at least 8 characters.').max(1024)
 
+const Name = z.string().trim().min(1, 'Give it a name.').max(100)
+
+/** A login described but not (yet) saved: the form's values, for Test login before Save. */
+const DraftSchema = z
+  .object({
+    providerId: ProviderIdSchema,
+    fields: FieldValuesSchema.default({}),
+    secrets: SecretValuesSchema.default({})
+  })
+  .strict()
+
+export const LoginCheckSchema = z.object({
+  /** One sentence: "Logged in as demo-admin; 2 apps visible." */
+  message: z.string(),
+  /** What the check got back, never a value: "Admin-Token (opaque, 36 characters)". */
+  facts: z.array(z.string()),
+  ms: z.number()
+})
+
+export const RecipeTestSchema = z.object({
+  status: z.number().int(),
+  ms: z.number(),
+  /** The token, masked: first 4 and last 4 characters at most, never the whole value. */
+  tokenMasked: z.string(),
+  tokenLength: z.number().int(),
+  expiresAt: z.number().nullable(),
+  expirySource: z.string(),
+  /** Everything the recipe located, each as "where → what" sentences, masked. */
+  extracted: z.array(z.string())
+})
+
+export const TokenInspectionSchema = z.object({
+  format: z.enum(['jwt', 'pocketpaw', 'opaque']),
+  length: z.number().int(),
+  /** JWT: decoded header and claims (no signature). */
+  jwtHeader: z.record(z.string(), z.unknown()).optional(),
+  jwtClaims: z.record(z.string(), z.unknown()).optional(),
+  /** PocketPaw: its encoded expiry and how long the signature is. */
+  pocketpaw: z.object({ expiresAt: z.number(), signatureHexLength: z.number().int() }).optional(),
+  /** Facts in sentences: "iat 2026-11-23 19:04:05 (local)", "signature HS512, not verified". */
+  notes: z.array(z.string())
+})
+
 export const commands = {
   'app.info': { request: Empty, response: AppInfoSchema },
   'app.diagnostics': { request: Empty, response: DiagnosticsSchema },
@@ -104,6 +163,114 @@ export const commands = {
   'vault.setAutoLock': {
     request: z.object({ minutes: z.number().int().min(0).max(24 * 60) }).strict(),
     response: VaultInfoSchema
+  },
+
+  /** Every provider with the field schema of its accounts and apps and its flows: the UI builds its forms from this. */
+  'providers.list': { request: Empty, response: z.object({ providers: z.array(ProviderInfoSchema) }) },
+  'preferences.get': { request: Empty, response: PreferencesSchema },
+  'preferences.update': { request: PreferencesSchema.partial().strict(), response: PreferencesSchema },
+
+  'accounts.list': { request: Empty, response: z.object({ accounts: z.array(AccountSchema), apps: z.array(AppSchema) }) },
+  /** Secrets go to the secret store; the answer says which are set, never their values. */
+  'accounts.create': {
+    request: z
+      .object({ providerId: ProviderIdSchema, name: Name, fields: FieldValuesSchema.default({}), secrets: SecretValuesSchema.default({}) })
+      .strict(),
+    response: AccountSchema
+  },
+  /** Leaves every stored secret alone unless a new value is given (an empty string clears an optional one). */
+  'accounts.update': {
+    request: z.object({ id: IdSchema, name: Name.optional(), fields: FieldValuesSchema.optional(), secrets: SecretValuesSchema.optional() }).strict(),
+    response: AccountSchema
+  },
+  /** Removes the account, its apps, their tokens and every secret of theirs. */
+  'accounts.remove': {
+    request: z.object({ id: IdSchema }).strict(),
+    response: z.object({ removedApps: z.number().int(), removedTokens: z.number().int() })
+  },
+  /** Logs in without keeping a token: a saved account (optionally with changed values) or a draft. */
+  'accounts.testLogin': {
+    request: z
+      .object({ id: IdSchema.optional(), draft: DraftSchema.optional() })
+      .strict()
+      .refine((r) => r.id !== undefined || r.draft !== undefined, 'Give an account id or a draft.'),
+    response: LoginCheckSchema
+  },
+  /** Runs a flow that issues nothing (PocketPaw: regenerate the master token). */
+  'accounts.runAction': {
+    request: z.object({ id: IdSchema, action: z.string().min(1).max(100) }).strict(),
+    response: z.object({ message: z.string(), affectedTokens: z.number().int() })
+  },
+
+  'apps.list': { request: z.object({ accountId: IdSchema.optional() }).strict(), response: z.object({ apps: z.array(AppSchema) }) },
+  'apps.create': {
+    request: z.object({ accountId: IdSchema, name: Name, fields: FieldValuesSchema.default({}), secrets: SecretValuesSchema.default({}) }).strict(),
+    response: AppSchema
+  },
+  'apps.update': {
+    request: z.object({ id: IdSchema, name: Name.optional(), fields: FieldValuesSchema.optional(), secrets: SecretValuesSchema.optional() }).strict(),
+    response: AppSchema
+  },
+  'apps.remove': { request: z.object({ id: IdSchema }).strict(), response: z.object({ removedTokens: z.number().int() }) },
+  /** Respoke: imports the account's apps from `GET /apps` (their secrets are not listed there: add them per app). */
+  'apps.import': {
+    request: z.object({ accountId: IdSchema }).strict(),
+    response: z.object({ imported: z.array(AppSchema), alreadyPresent: z.number().int() })
+  },
+
+  /** Metadata of every token (never a value). */
+  'tokens.list': { request: Empty, response: z.object({ tokens: z.array(TokenSchema) }) },
+  /** Runs a flow; with `flow` omitted, the provider's primary flow for the target. */
+  'tokens.issue': {
+    request: z.object({ accountId: IdSchema, appId: IdSchema.optional(), flow: z.string().min(1).max(100).optional() }).strict(),
+    response: TokenSchema
+  },
+  /** Renews now: with the refresh token where there is one, else by issuing again. */
+  'tokens.refresh': { request: z.object({ id: IdSchema }).strict(), response: TokenSchema },
+  /** Revokes / logs out at the server where the API allows it, and marks the token revoked. */
+  'tokens.revoke': { request: z.object({ id: IdSchema }).strict(), response: TokenSchema },
+  /** Forgets the token here (the server is not told). */
+  'tokens.forget': { request: z.object({ id: IdSchema }).strict(), response: z.object({ forgotten: z.boolean() }) },
+  'tokens.clearExpired': {
+    request: z.object({ accountId: IdSchema.optional() }).strict(),
+    response: z.object({ removed: z.number().int() })
+  },
+  'tokens.inspect': { request: z.object({ id: IdSchema, part: TokenPartSchema.default('token') }).strict(), response: TokenInspectionSchema },
+  'tokens.audit': { request: z.object({ id: IdSchema }).strict(), response: z.object({ events: z.array(AuditEventSchema) }) },
+  /** The value, audited. The UI hides it again after `hideAfterMs`. */
+  'tokens.reveal': {
+    request: z.object({ id: IdSchema, part: TokenPartSchema.default('token') }).strict(),
+    response: z.object({ value: z.string(), hideAfterMs: z.number().int() })
+  },
+  /**
+   * Electron: writes the clipboard in main and clears it later (`text` absent). Browser mode:
+   * answers the text for the page to write, and says that auto-clear is not possible there.
+   */
+  'tokens.copy': {
+    request: z.object({ id: IdSchema, format: CopyFormatSchema.default('raw'), part: TokenPartSchema.default('token') }).strict(),
+    response: z.object({
+      /** "Demo Keycloak access token as a Bearer header". */
+      description: z.string(),
+      target: z.enum(['clipboard', 'page']),
+      text: z.string().optional(),
+      /** When TokenDesk clears the clipboard (only if it still holds this value); null: it cannot. */
+      clearsAt: z.number().nullable()
+    })
+  },
+  'renewal.setPolicy': {
+    request: z.object({ accountId: IdSchema, appId: IdSchema.optional(), policy: RenewalPolicySchema, notify: z.boolean().optional() }).strict(),
+    response: z.object({ policy: RenewalPolicySchema, notify: z.boolean(), tokensUpdated: z.number().int() })
+  },
+
+  /** Runs a recipe (saved or draft) once and shows what it extracted, masked. Keeps nothing. */
+  'recipes.test': {
+    request: z.object({ id: IdSchema.optional(), draft: DraftSchema.optional() }).strict(),
+    response: RecipeTestSchema
+  },
+  /** Turns a pasted curl command line into recipe fields; credentials found in it become secrets. */
+  'recipes.fromCurl': {
+    request: z.object({ command: z.string().min(1).max(64 * 1024) }).strict(),
+    response: z.object({ fields: FieldValuesSchema, secrets: SecretValuesSchema, warnings: z.array(z.string()) })
   }
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>
 
@@ -111,7 +278,16 @@ export const events = {
   /** Pushed whenever a health probe finishes or the backend changes. */
   'app.diagnosticsChanged': { payload: DiagnosticsSchema },
   /** Pushed when the backend changes, the vault locks/unlocks (also by idle auto-lock) or its settings change. */
-  'secrets.statusChanged': { payload: SecretsStatusSchema }
+  'secrets.statusChanged': { payload: SecretsStatusSchema },
+  /** Accounts or apps were created, changed or removed (the whole, small, list). */
+  'accounts.changed': { payload: z.object({ accounts: z.array(AccountSchema), apps: z.array(AppSchema) }) },
+  /** A delta: tokens created or changed, and ids forgotten. 10,000 tokens never resend the list. */
+  'tokens.changed': { payload: z.object({ upserted: z.array(TokenSchema), removed: z.array(IdSchema) }) },
+  /** "expires in 1 min", "expired", "renewal failed", "renewed": the host turns them into notifications or toasts. */
+  'tokens.notice': { payload: NoticeSchema },
+  /** The clipboard TokenDesk wrote was cleared (Electron only). */
+  'clipboard.cleared': { payload: z.object({ tokenId: IdSchema, reason: z.enum(['timer', 'expiry', 'quit']) }) },
+  'preferences.changed': { payload: PreferencesSchema }
 } as const satisfies Record<string, { payload: z.ZodType }>
 
 export type AppInfo = z.infer<typeof AppInfoSchema>
@@ -122,3 +298,6 @@ export type VaultInfo = z.infer<typeof VaultInfoSchema>
 export type SecretsStatus = z.infer<typeof SecretsStatusSchema>
 export type SandboxStatus = z.infer<typeof SandboxStatusSchema>
 export type HostKind = z.infer<typeof HostKindSchema>
+export type LoginCheck = z.infer<typeof LoginCheckSchema>
+export type RecipeTest = z.infer<typeof RecipeTestSchema>
+export type TokenInspection = z.infer<typeof TokenInspectionSchema>
