@@ -223,6 +223,40 @@ describe('§5.1 Respoke', () => {
     expect(((await response.json()) as { message: string }).message).toBe('Authorization successful')
   })
 
+  it.each(['', 'null', 'undefined'])(
+    'authenticates with the first auth header that has a real value (Admin-Token > App-Secret > App-Token), ignoring ones sent as %j (respoke-admin sends them)',
+    async (blank) => {
+      const adminToken = await respokeAdminToken(sandbox)
+      const call = (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Response> =>
+        fetch(sandbox.url(`/respoke/v1${path}`), {
+          method,
+          headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body)
+        })
+      const asAdmin = { 'Admin-Token': adminToken, 'App-Secret': blank, 'App-Token': blank }
+      expect((await call('POST', '/tokens', asAdmin, { appId: demoApp.id, endpointId: 'erin', roleId: demoApp.roles[0].id })).status).toBe(200)
+      expect((await call('GET', '/apps', asAdmin)).status).toBe(200)
+      expect((await call('POST', '/apps', asAdmin, { name: 'blank headers' })).status).toBe(200)
+      expect((await call('GET', `/apps/${demoApp.id}`, asAdmin)).status).toBe(200)
+      expect((await call('GET', `/roles?appId=${demoApp.id}`, asAdmin)).status).toBe(200)
+      const created = await call('POST', '/roles', asAdmin, { appId: demoApp.id, name: 'blank-headers' })
+      expect(created.status).toBe(200)
+      const { id: roleId } = (await created.json()) as { id: string }
+      expect((await call('GET', `/roles/${roleId}`, asAdmin)).status).toBe(200)
+      expect((await call('PUT', `/roles/${roleId}`, asAdmin, { name: 'renamed' })).status).toBe(200)
+      expect((await call('DELETE', `/roles/${roleId}`, asAdmin)).status).toBe(200)
+      // A blank Admin-Token falls through to App-Secret; blank Admin-Token/App-Secret fall through to App-Token.
+      const asApp = { 'Admin-Token': blank, 'App-Secret': demoApp.secret, 'App-Token': blank }
+      expect((await call('POST', '/tokens', asApp, { appId: demoApp.id, endpointId: 'erin', roleId: demoApp.roles[0].id })).status).toBe(200)
+      const asSession = { 'Admin-Token': blank, 'App-Secret': blank, 'App-Token': await respokeAppToken(sandbox) }
+      expect((await call('POST', '/turn', asSession)).status).toBe(200)
+      expect((await call('DELETE', '/session-tokens', asSession)).status).toBe(200)
+      // Both real: the Admin-Token decides, so another app's App-Secret does not narrow it.
+      const otherSecret = { 'Admin-Token': adminToken, 'App-Secret': RESPOKE_DEMO.apps[1].secret }
+      expect((await call('GET', `/apps/${demoApp.id}`, otherSecret)).status).toBe(200)
+    }
+  )
+
   it('bounds the App-Token by the tokenId ttl', async () => {
     const { tokenId } = await respokeTokenId(sandbox, 5)
     const session = await fetch(sandbox.url('/respoke/v1/session-tokens'), json({ tokenId }))

@@ -79,6 +79,28 @@ const fail = (reply: FastifyReply, status: number, message: string): FastifyRepl
 
 const upperUuid = (): string => randomUUID().toUpperCase()
 
+type AuthHeader = 'admin-token' | 'app-secret' | 'app-token'
+/** Strongest first: Admin-Token (account) > App-Secret (app) > App-Token (one endpoint session). */
+const AUTH_HEADERS: readonly AuthHeader[] = ['admin-token', 'app-secret', 'app-token']
+
+/**
+ * An auth header's value, or undefined when it carries none: respoke-admin sends every token it
+ * holds (`headers: {'Admin-Token': …, 'App-Secret': null}`), which arrives as "", "null" or "undefined".
+ */
+function credential(request: FastifyRequest, name: AuthHeader): string | undefined {
+  const value = firstHeader(request.headers[name])?.trim()
+  return value === undefined || value === '' || value === 'null' || value === 'undefined' ? undefined : value
+}
+
+/** The first auth header with a real value decides how the call authenticates. */
+function strongestCredential(request: FastifyRequest): { header: AuthHeader; value: string } | undefined {
+  for (const header of AUTH_HEADERS) {
+    const value = credential(request, header)
+    if (value !== undefined) return { header, value }
+  }
+  return undefined
+}
+
 function bodyFields(request: FastifyRequest): Record<string, unknown> {
   return isRecord(request.body) ? request.body : {}
 }
@@ -125,11 +147,7 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
 
   app.addHook('onRequest', async (request, reply) => {
     const settings = ctx.settings.respoke
-    const key =
-      firstHeader(request.headers['admin-token']) ??
-      firstHeader(request.headers['app-secret']) ??
-      firstHeader(request.headers['app-token']) ??
-      request.ip
+    const key = strongestCredential(request)?.value ?? request.ip
     const second = Math.floor(performance.now() / 1000)
     // Only the current second matters: forget older windows so the map stays small.
     if (store().rateWindows.size > 1000) {
@@ -158,32 +176,36 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
   app.setNotFoundHandler((_request, reply) => fail(reply, 404, 'Not Found'))
 
   const validAdminToken = (request: FastifyRequest): boolean => {
-    const token = firstHeader(request.headers['admin-token'])
+    const token = credential(request, 'admin-token')
     const session = token === undefined ? undefined : store().adminTokens.get(token)
     return session !== undefined && (session.expiresAt === null || ctx.nowSeconds() <= session.expiresAt)
   }
 
   const appBySecret = (request: FastifyRequest): RespokeApp | undefined => {
-    const secret = firstHeader(request.headers['app-secret'])
+    const secret = credential(request, 'app-secret')
     return secret === undefined ? undefined : store().apps.find((candidate) => candidate.secret === secret)
   }
 
   const validAppSession = (request: FastifyRequest): AppSession | undefined => {
-    const token = firstHeader(request.headers['app-token'])
+    const token = credential(request, 'app-token')
     const session = token === undefined ? undefined : store().appTokens.get(token)
     return session !== undefined && ctx.nowSeconds() <= session.expiresAt ? session : undefined
   }
 
-  /** App-Secret admits its own app; Admin-Token admits every app of the account. */
+  /**
+   * The strongest auth header with a real value decides: Admin-Token admits every app of the
+   * account, App-Secret its own app; an App-Token alone does not reach these routes.
+   */
   const authorizeApp = (request: FastifyRequest, reply: FastifyReply): ((appId: string) => boolean) | FastifyReply => {
-    if (request.headers['app-secret'] !== undefined) {
+    const strongest = strongestCredential(request)
+    if (strongest?.header === 'admin-token') {
+      if (!validAdminToken(request)) return fail(reply, 401, 'Invalid or expired Admin-Token.')
+      return () => true
+    }
+    if (strongest?.header === 'app-secret') {
       const secretApp = appBySecret(request)
       if (!secretApp) return fail(reply, 401, 'Invalid App-Secret.')
       return (appId) => appId === secretApp.id
-    }
-    if (request.headers['admin-token'] !== undefined) {
-      if (!validAdminToken(request)) return fail(reply, 401, 'Invalid or expired Admin-Token.')
-      return () => true
     }
     return fail(reply, 401, 'Not authenticated. Send an App-Secret or Admin-Token header.')
   }
@@ -262,7 +284,7 @@ export function registerRespoke(app: FastifyInstance, ctx: SandboxContext): void
     return sendJson(reply, 200, { message: 'Authorization successful', token })
   }
   const closeSession = async (request: FastifyRequest, reply: FastifyReply) => {
-    const token = firstHeader(request.headers['app-token'])
+    const token = credential(request, 'app-token')
     if (!validAppSession(request) || token === undefined) return fail(reply, 401, 'Invalid or expired App-Token.')
     store().appTokens.delete(token)
     return sendJson(reply, 200, { message: 'Session token invalidated.' })
