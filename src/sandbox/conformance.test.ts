@@ -386,6 +386,24 @@ describe('§5.2 PocketPaw', () => {
     expect((await exchange(`Bearer ${newMaster}`)).status).toBe(200)
   })
 
+  it.each(['/api/auth/login', '/api/v1/auth/login'])(
+    'logs in at %s with the master token only: a valid session token is 401 {"detail":"Invalid access token"}',
+    async (path) => {
+      const session = signSessionToken(master(), nowSeconds() + 3600)
+      for (const clientIsLocalhost of [true, false]) {
+        await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost } })
+        const refused = await fetch(sandbox.url(`/pocketpaw${path}`), json({ token: session }))
+        expect(refused.status).toBe(401)
+        expect(await refused.json()).toEqual({ detail: 'Invalid access token' })
+        expect(refused.headers.get('set-cookie')).toBeNull()
+      }
+      const accepted = await fetch(sandbox.url(`/pocketpaw${path}`), json({ token: ` ${master()} ` }))
+      expect(accepted.status).toBe(200)
+      expect(await accepted.json()).toEqual({ ok: true })
+      expect(accepted.headers.get('set-cookie')).toMatch(/^pocketpaw_session=\d+:[0-9a-f]{64};/)
+    }
+  )
+
   it('rejects an expired session token (exp in the past by the server clock)', async () => {
     await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: false }, lifetimes: { pocketpawSessionSeconds: 5 } })
     const { session_token: session } = (await (await exchange(`Bearer ${master()}`)).json()) as { session_token: string }

@@ -166,7 +166,9 @@ export function registerPocketpaw(app: FastifyInstance, ctx: SandboxContext): vo
     // A JSON body that is not an object makes the real handler raise.
     if (!isRecord(parsed)) return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error')
     const token = typeof parsed.token === 'string' ? parsed.token.trim() : ''
-    if (!isValidToken(token)) return detail(reply, 401, 'Invalid access token')
+    // Only the master is exchanged for a cookie (the real handler compares with it; its pp_/ppat_
+    // branches are not served here). A session token, however valid, is refused.
+    if (token !== store().masterToken) return detail(reply, 401, 'Invalid access token')
     const seconds = ttlSeconds()
     reply.header('Set-Cookie', `pocketpaw_session=${issueToken(seconds)}; HttpOnly; Max-Age=${seconds}; Path=/; SameSite=lax`)
     return sendJson(reply, 200, { ok: true })
