@@ -358,6 +358,30 @@ describe('§5.2 PocketPaw', () => {
     expect(await validQuery.json()).toEqual({ ok: true })
   })
 
+  it('still accepts a valid pocketpaw_session cookie when the ?token= or Bearer credential before it fails (query, then header, then cookie)', async () => {
+    await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: false } })
+    const login = await fetch(sandbox.url('/pocketpaw/api/auth/login'), json({ token: master() }))
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    expect(cookie).toMatch(/^pocketpaw_session=\d+:[0-9a-f]{64}$/)
+    const logout = (query: string, headers: Record<string, string>): Promise<Response> =>
+      fetch(sandbox.url(`/pocketpaw/api/auth/logout${query}`), { method: 'POST', headers })
+    for (const [query, headers] of [
+      ['', { cookie }],
+      ['', { authorization: 'Bearer garbage', cookie }],
+      ['', { authorization: 'Basic Zm9vOmJhcg==', cookie }],
+      ['?token=garbage', { cookie }],
+      ['?token=garbage', { authorization: `Bearer ${master()}`, cookie }]
+    ] as const) {
+      const response = await logout(query, headers)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ ok: true })
+    }
+    // Without the cookie the failing credential is final; a bad cookie is no credential either.
+    expect((await logout('', { authorization: 'Bearer garbage' })).status).toBe(401)
+    expect((await logout('?token=garbage', { authorization: `Bearer ${master()}` })).status).toBe(401)
+    expect((await logout('', { authorization: 'Bearer garbage', cookie: 'pocketpaw_session=1:abc' })).status).toBe(401)
+  })
+
   it('rate-limits /api/auth/session at 1/s burst 5: the sixth request is 429 {"detail":"Too many requests"} with Retry-After', async () => {
     const statuses: number[] = []
     for (let attempt = 0; attempt < 5; attempt++) statuses.push((await exchange(`Bearer ${master()}`)).status)

@@ -119,12 +119,17 @@ export function registerPocketpaw(app: FastifyInstance, ctx: SandboxContext): vo
     if (clientIsLocalhost && localhostAuthBypass) return undefined
     const queryToken = queryParam(request, 'token')
     const authorization = firstHeader(request.headers.authorization)
-    const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : undefined
-    const cookie = cookieValue(request, 'pocketpaw_session')
-    // An `elif` chain: a query token, when present, is the only one checked.
-    const candidate = queryToken ? queryToken : (bearer ?? cookie)
-    if (candidate !== undefined && isValidToken(candidate)) return undefined
-    return detail(reply, 401, 'Unauthorized')
+    // As _auth_dispatch: 1. `?token=`, or (`elif`) 2. the Authorization header when there is no
+    // query token; 3. the cookie whenever 1/2 did not succeed. A failing earlier credential does not
+    // stop the cookie. A non-Bearer header counts as an empty (failing) Bearer value.
+    let valid = false
+    if (queryToken) valid = isValidToken(queryToken)
+    else if (authorization) valid = isValidToken(authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '')
+    if (!valid) {
+      const cookie = cookieValue(request, 'pocketpaw_session')
+      if (cookie) valid = isValidToken(cookie)
+    }
+    return valid ? undefined : detail(reply, 401, 'Unauthorized')
   })
 
   app.setErrorHandler((error: SandboxHttpError, _request, reply) => {
