@@ -394,6 +394,38 @@ describe('§5.2 PocketPaw', () => {
     expect((await fetch(sandbox.url('/pocketpaw/api/v1/auth/session'), { method: 'POST', headers: { authorization: `Bearer ${master()}` } })).status).toBe(200)
   })
 
+  it('sends X-RateLimit-Reset as the seconds until the bucket is full again (not an epoch), equal to Retry-After on a 429', async () => {
+    const first = await exchange(`Bearer ${master()}`)
+    expect(first.headers.get('x-ratelimit-limit')).toBe('5')
+    expect(first.headers.get('x-ratelimit-remaining')).toBe('4')
+    // One token taken from a bucket of 5 refilling at 1/s: full again in 1 s.
+    expect(first.headers.get('x-ratelimit-reset')).toBe('1')
+    let limited = first
+    for (let attempt = 0; attempt < 10 && limited.status !== 429; attempt++) limited = await exchange(`Bearer ${master()}`)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('x-ratelimit-reset')).toBe(limited.headers.get('retry-after'))
+    expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeLessThanOrEqual(1)
+    const general = await fetch(sandbox.url('/pocketpaw/api/auth/logout'), { method: 'POST' })
+    expect(general.headers.get('x-ratelimit-limit')).toBe('30')
+    // 1 of 30 taken at 10/s: ceil(0.1 s).
+    expect(general.headers.get('x-ratelimit-reset')).toBe('1')
+  })
+
+  it('does not rate-limit exempt paths (/api/auth/login, /api/qr, the docs, /api/v1/oauth/token, /webhook/*)', async () => {
+    const exempt = ['/api/auth/login', '/api/v1/auth/login', '/api/qr', '/api/v1/docs', '/api/v1/openapi.json', '/api/v1/oauth/token', '/webhook/telegram']
+    for (const path of exempt) {
+      // More than the general bucket's burst (30) in a burst of requests: none is limited or counted.
+      for (let attempt = 0; attempt < 35; attempt++) {
+        const response = await fetch(sandbox.url(`/pocketpaw${path}`), json({ token: 'wrong' }))
+        expect(response.status, `${path} #${attempt + 1}`).not.toBe(429)
+        expect(response.headers.get('x-ratelimit-limit')).toBeNull()
+      }
+    }
+    // The general bucket is untouched by all of that.
+    const protectedCall = await fetch(sandbox.url('/pocketpaw/api/auth/logout'), { method: 'POST' })
+    expect(protectedCall.headers.get('x-ratelimit-remaining')).toBe('29')
+  })
+
   it('invalidates every session token when the master token is regenerated', async () => {
     await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: false } })
     const { session_token: session } = (await (await exchange(`Bearer ${master()}`)).json()) as { session_token: string }

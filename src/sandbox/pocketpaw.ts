@@ -92,28 +92,31 @@ export function registerPocketpaw(app: FastifyInstance, ctx: SandboxContext): vo
 
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url).slice(POCKETPAW_PREFIX.length) || '/'
+    reply.header('X-Frame-Options', 'DENY')
+    reply.header('X-Content-Type-Options', 'nosniff')
+    // Exempt paths return from the middleware before the limiter: no 429, no X-RateLimit-* headers.
+    if (EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))) return undefined
     const limiters = path === '/api/auth/session' ? store().authLimiters : store().apiLimiters
     let bucket = limiters.get(request.ip)
     if (!bucket) {
       bucket = path === '/api/auth/session' ? new TokenBucket(1, 5) : new TokenBucket(10, 30)
       limiters.set(request.ip, bucket)
     }
+    // RateLimitInfo.headers(): X-RateLimit-Reset is ceil(seconds) until the bucket is full again
+    // (on a 429: until the next token, the same value as Retry-After), never an epoch.
     const verdict = bucket.take()
+    reply.header('X-RateLimit-Limit', String(bucket.burst))
     if (!verdict.allowed) {
-      reply.header('Retry-After', String(verdict.retryAfterSeconds))
-      reply.header('X-RateLimit-Limit', String(bucket.burst))
       reply.header('X-RateLimit-Remaining', '0')
-      reply.header('X-RateLimit-Reset', String(ctx.nowSeconds() + verdict.retryAfterSeconds))
+      reply.header('X-RateLimit-Reset', String(verdict.retryAfterSeconds))
+      reply.header('Retry-After', String(verdict.retryAfterSeconds))
       return detail(reply, 429, 'Too many requests')
     }
-    reply.header('X-RateLimit-Limit', String(bucket.burst))
     reply.header('X-RateLimit-Remaining', String(verdict.remaining))
-    reply.header('X-RateLimit-Reset', String(ctx.nowSeconds() + verdict.resetSeconds))
-    reply.header('X-Frame-Options', 'DENY')
-    reply.header('X-Content-Type-Options', 'nosniff')
+    reply.header('X-RateLimit-Reset', String(verdict.resetSeconds))
 
     // Auth runs before routing, so an unknown /api path is 401 (not 404) for a caller without a token.
-    const isProtected = (path.startsWith('/api') || path.startsWith('/ws')) && !EXEMPT_PREFIXES.some((prefix) => path.startsWith(prefix))
+    const isProtected = path.startsWith('/api') || path.startsWith('/ws')
     if (!isProtected) return undefined
     const { clientIsLocalhost, localhostAuthBypass } = ctx.settings.pocketpaw
     if (clientIsLocalhost && localhostAuthBypass) return undefined
