@@ -819,6 +819,17 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: description })
   })
 
+  it('puts acr "1" in access tokens from a password grant, from refreshes of a password login, and from client_credentials', async () => {
+    const login = await passwordLogin()
+    expect(jwtPart(login.access_token as string, 1).acr).toBe('1')
+    const refreshed = (await (await refresh(login.refresh_token as string)).json()) as Record<string, unknown>
+    expect(jwtPart(refreshed.access_token as string, 1).acr).toBe('1')
+    const again = (await (await refresh(refreshed.refresh_token as string)).json()) as Record<string, unknown>
+    expect(jwtPart(again.access_token as string, 1).acr).toBe('1')
+    const service = (await (await fetch(tokenUrl(), form({ grant_type: 'client_credentials', client_id: 'tokendesk-service', client_secret: 'demo-service-secret' }))).json()) as Record<string, unknown>
+    expect(jwtPart(service.access_token as string, 1).acr).toBe('1')
+  })
+
   it('issues client_credentials tokens without refresh_token or session_state (refresh_expires_in 0)', async () => {
     const response = await fetch(tokenUrl(), form({ grant_type: 'client_credentials', ...service }))
     expect(response.status).toBe(200)

@@ -48,7 +48,16 @@ interface UserSession {
   active: boolean
   /** Set when a refresh token is reused beyond the limit. */
   clientDetached: boolean
+  /**
+   * Authentication context class: "1" for a login that authenticated just now (a password grant
+   * always does; "0" would be an SSO-cookie login, which a direct grant never is). Kept in the
+   * session, so every refresh of that login carries the same value (Keycloak's AcrStore).
+   */
+  acr: string
 }
+
+/** acr of a fresh authentication without step-up levels (password grant, service account). */
+const ACR_FRESH_LOGIN = '1'
 
 export class KeycloakStore {
   readonly sessions = new Map<string, UserSession>()
@@ -279,6 +288,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
         azp: session.clientId,
         sid: session.id,
         session_state: session.id,
+        acr: session.acr,
         scope,
         preferred_username: user.username,
         email_verified: true
@@ -348,7 +358,8 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       clientId: client.clientId,
       startedAt: ctx.nowSeconds(),
       active: true,
-      clientDetached: false
+      clientDetached: false,
+      acr: ACR_FRESH_LOGIN
     }
     store().sessions.set(session.id, session)
     return userTokens(request, session, user, scope)
@@ -361,7 +372,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     const now = ctx.nowSeconds()
     const expiresAt = now + ctx.settings.lifetimes.keycloakAccessTokenSeconds
     const accessToken = await signAccessToken(
-      { typ: 'Bearer', azp: client.clientId, scope, clientId: client.clientId, preferred_username: `service-account-${client.clientId}` },
+      { typ: 'Bearer', azp: client.clientId, acr: ACR_FRESH_LOGIN, scope, clientId: client.clientId, preferred_username: `service-account-${client.clientId}` },
       `service-account-${client.clientId}`,
       now,
       expiresAt
