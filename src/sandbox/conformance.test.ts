@@ -700,13 +700,33 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect((await refresh(body.refresh_token as string)).status).toBe(200)
   })
 
-  it('may only narrow the scope on refresh', async () => {
+  it('narrows the scope on refresh to the granted scopes asked for; the client\'s default scopes always stay', async () => {
     const first = await passwordLogin()
     const narrowed = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'email' }))
-    expect(((await narrowed.json()) as { scope: string }).scope).toBe('email')
-    const widened = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'openid' }))
-    expect(widened.status).toBe(400)
-    expect(await widened.json()).toEqual({ error: 'invalid_scope', error_description: 'Invalid scopes: openid' })
+    expect(narrowed.status).toBe(200)
+    expect(((await narrowed.json()) as { scope: string }).scope).toBe('email profile')
+    const withOpenid = await fetch(tokenUrl(), form({ ...passwordFields, scope: 'openid roles' }))
+    const granted = (await withOpenid.json()) as Record<string, unknown>
+    expect(granted.scope).toBe('openid roles email profile')
+    const dropRoles = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: granted.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'openid' }))
+    expect(((await dropRoles.json()) as { scope: string }).scope).toBe('openid email profile')
+  })
+
+  it('drops scopes never granted from a refresh request (returns the intersection) instead of failing with invalid_scope', async () => {
+    const first = await passwordLogin()
+    const widened = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'openid email admin' }))
+    expect(widened.status).toBe(200)
+    const body = (await widened.json()) as Record<string, unknown>
+    expect(body.scope).toBe('email profile')
+    expect(jwtPart(body.access_token as string, 1).scope).toBe('email profile')
+    expect(jwtPart(body.refresh_token as string, 1).scope).toBe('email profile')
+    // An offline login stays offline even when the refresh asks without offline_access.
+    const offline = (await (await fetch(tokenUrl(), form({ ...passwordFields, scope: 'offline_access' }))).json()) as Record<string, unknown>
+    const offlineRefreshed = await fetch(tokenUrl(), form({ grant_type: 'refresh_token', refresh_token: offline.refresh_token as string, client_id: 'tokendesk-demo', client_secret: 'demo-client-secret', scope: 'roles' }))
+    expect(offlineRefreshed.status).toBe(200)
+    const offlineBody = (await offlineRefreshed.json()) as Record<string, unknown>
+    expect(offlineBody).toMatchObject({ scope: 'email profile', refresh_expires_in: 0 })
+    expect(jwtPart(offlineBody.refresh_token as string, 1).typ).toBe('Offline')
   })
 
   it('returns a new refresh_token on each refresh and keeps the old one valid by default', async () => {

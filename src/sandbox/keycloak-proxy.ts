@@ -270,15 +270,19 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     const asked = (requested ?? '').split(' ').filter((scope) => scope !== '')
     const unknown = asked.filter((scope) => !client.defaultScopes.includes(scope) && !client.optionalScopes.includes(scope))
     if (unknown.length > 0) throw new OAuthError(400, 'invalid_scope', `Invalid scopes: ${requested ?? ''}`)
+    return scopeString(client, asked)
+  }
+
+  /** getRequestedClientScopes: the optional scopes asked for, then every default scope of the client. */
+  const scopeString = (client: KeycloakDemoClient, asked: string[]): string => {
     const optional = asked.filter((scope) => client.optionalScopes.includes(scope))
     return [...new Set([...optional, ...client.defaultScopes])].join(' ')
   }
 
-  const userTokens = async (request: FastifyRequest, session: UserSession, user: KeycloakDemoUser, scope: string) => {
+  /** `offline`: an offline session (a login with scope offline_access) outlives the SSO session: refresh_expires_in is 0. */
+  const userTokens = async (request: FastifyRequest, session: UserSession, user: KeycloakDemoUser, scope: string, offline: boolean) => {
     const { keycloakAccessTokenSeconds, keycloakRefreshTokenSeconds, keycloakSessionMaxSeconds } = ctx.settings.lifetimes
     const now = ctx.nowSeconds()
-    // An offline session (scope offline_access) outlives the SSO session: refresh_expires_in is 0.
-    const offline = scope.split(' ').includes('offline_access')
     const sessionEnd = offline ? Number.POSITIVE_INFINITY : session.startedAt + keycloakSessionMaxSeconds
     const accessExpires = Math.min(now + keycloakAccessTokenSeconds, sessionEnd)
     const refreshExpires = offline ? null : Math.min(now + keycloakRefreshTokenSeconds, sessionEnd)
@@ -362,7 +366,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       acr: ACR_FRESH_LOGIN
     }
     store().sessions.set(session.id, session)
-    return userTokens(request, session, user, scope)
+    return userTokens(request, session, user, scope, scope.split(' ').includes('offline_access'))
   }
 
   const clientCredentialsGrant = async (request: FastifyRequest, client: KeycloakDemoClient, fields: TokenRequest['fields']) => {
@@ -424,16 +428,17 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
         throw new OAuthError(400, 'invalid_grant', 'Maximum allowed refresh token reuse exceeded')
       }
     }
-    // A refresh may only narrow the scope it was granted.
-    const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : []
+    // A refresh may only narrow the scope: RefreshTokenGrantType keeps the granted scopes that the
+    // `scope` parameter names and silently drops the rest (no invalid_scope); the client's default
+    // scopes are always added back. An offline session stays offline whatever is asked.
+    const granted = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((item) => item !== '') : []
     let scope = granted.join(' ')
-    if (fields.scope !== undefined && fields.scope.trim() !== '') {
-      const asked = fields.scope.split(' ').filter((item) => item !== '')
-      if (asked.some((item) => !granted.includes(item))) throw new OAuthError(400, 'invalid_scope', `Invalid scopes: ${fields.scope}`)
-      scope = asked.join(' ')
+    if (fields.scope !== undefined && fields.scope !== '') {
+      const asked = new Set(fields.scope.split(' '))
+      scope = scopeString(client, granted.filter((item) => asked.has(item)))
     }
     store().refreshTokenUses.set(payload.jti, (store().refreshTokenUses.get(payload.jti) ?? 0) + 1)
-    return userTokens(request, session, user, scope)
+    return userTokens(request, session, user, scope, payload.typ === 'Offline')
   }
 
   const token = async (request: FastifyRequest, reply: FastifyReply) => {
