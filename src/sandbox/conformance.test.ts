@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { RESPOKE_DEMO } from './demo-data.js'
+import { KEYCLOAK_DEMO_CLIENTS, RESPOKE_DEMO } from './demo-data.js'
 import { signSessionToken, verifySessionToken } from './pocketpaw.js'
 import { form, json, jwtPart, patchSettings, useSandbox, type SandboxHandle } from './test-support.js'
 
@@ -848,6 +848,19 @@ describe('§5.4 ASP.NET / Keycloak proxy', () => {
     expect(jwtPart(again.access_token as string, 1).acr).toBe('1')
     const service = (await (await fetch(tokenUrl(), form({ grant_type: 'client_credentials', client_id: 'tokendesk-service', client_secret: 'demo-service-secret' }))).json()) as Record<string, unknown>
     expect(jwtPart(service.access_token as string, 1).acr).toBe('1')
+  })
+
+  it('gives a client_credentials token the service-account user as subject: sub a stable UUID per client, preferred_username service-account-<clientid>', async () => {
+    const serviceToken = async (): Promise<Record<string, unknown>> => {
+      const response = await fetch(tokenUrl(), form({ grant_type: 'client_credentials', client_id: 'tokendesk-service', client_secret: 'demo-service-secret' }))
+      return jwtPart(((await response.json()) as { access_token: string }).access_token, 1)
+    }
+    const first = await serviceToken()
+    expect(first.sub).toMatch(LOWER_UUID)
+    expect(first.sub).toBe(KEYCLOAK_DEMO_CLIENTS.find((client) => client.clientId === 'tokendesk-service')?.serviceAccountUserId)
+    expect(first).toMatchObject({ preferred_username: 'service-account-tokendesk-service', azp: 'tokendesk-service' })
+    await fetch(sandbox.url('/__sandbox/reset'), { method: 'POST' })
+    expect((await serviceToken()).sub).toBe(first.sub)
   })
 
   it('issues client_credentials tokens without refresh_token or session_state (refresh_expires_in 0)', async () => {

@@ -76,6 +76,11 @@ export interface KeycloakDemoClient {
   bearerOnly: boolean
   directAccessGrants: boolean
   serviceAccounts: boolean
+  /**
+   * With service accounts on, Keycloak creates the user `service-account-<clientid>`; its id is the
+   * `sub` of every client_credentials token. Fixed here so it stays the same across resets.
+   */
+  serviceAccountUserId: string | null
   consentRequired: boolean
   defaultScopes: string[]
   optionalScopes: string[]
@@ -96,6 +101,7 @@ const clientDefaults = {
   bearerOnly: false,
   directAccessGrants: false,
   serviceAccounts: false,
+  serviceAccountUserId: null,
   consentRequired: false,
   defaultScopes: ['email', 'profile'],
   optionalScopes: ['openid', 'offline_access', 'roles'],
@@ -104,7 +110,7 @@ const clientDefaults = {
 
 export const KEYCLOAK_DEMO_CLIENTS: KeycloakDemoClient[] = [
   { ...clientDefaults, clientId: 'tokendesk-demo', secret: 'demo-client-secret', directAccessGrants: true, announced: true },
-  { ...clientDefaults, clientId: 'tokendesk-service', secret: 'demo-service-secret', serviceAccounts: true, announced: true },
+  { ...clientDefaults, clientId: 'tokendesk-service', secret: 'demo-service-secret', serviceAccounts: true, serviceAccountUserId: 'de000000-0000-4000-8000-0000000e0101', announced: true },
   { ...clientDefaults, clientId: 'tokendesk-public', secret: null, directAccessGrants: true },
   { ...clientDefaults, clientId: 'tokendesk-disabled', secret: 'demo-client-secret', enabled: false, directAccessGrants: true },
   { ...clientDefaults, clientId: 'tokendesk-bearer-only', secret: 'demo-client-secret', bearerOnly: true },

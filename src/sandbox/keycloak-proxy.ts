@@ -371,13 +371,23 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
 
   const clientCredentialsGrant = async (request: FastifyRequest, client: KeycloakDemoClient, fields: TokenRequest['fields']) => {
     if (client.secret === null) throw new OAuthError(401, 'unauthorized_client', 'Public client not allowed to retrieve service account')
-    if (!client.serviceAccounts) throw new OAuthError(401, 'unauthorized_client', 'Client not enabled to retrieve service account')
+    if (!client.serviceAccounts || client.serviceAccountUserId === null) {
+      throw new OAuthError(401, 'unauthorized_client', 'Client not enabled to retrieve service account')
+    }
     const scope = grantScopes(client, fields.scope)
     const now = ctx.nowSeconds()
     const expiresAt = now + ctx.settings.lifetimes.keycloakAccessTokenSeconds
     const accessToken = await signAccessToken(
-      { typ: 'Bearer', azp: client.clientId, acr: ACR_FRESH_LOGIN, scope, clientId: client.clientId, preferred_username: `service-account-${client.clientId}` },
-      `service-account-${client.clientId}`,
+      // The subject is the service-account user: its id, and its username (Keycloak lowercases usernames).
+      {
+        typ: 'Bearer',
+        azp: client.clientId,
+        acr: ACR_FRESH_LOGIN,
+        scope,
+        clientId: client.clientId,
+        preferred_username: `service-account-${client.clientId.toLowerCase()}`
+      },
+      client.serviceAccountUserId,
       now,
       expiresAt
     )
