@@ -460,6 +460,39 @@ describe('§5.2 PocketPaw', () => {
     }
   )
 
+  it.each(['/api/v1/health', '/api/health'])(
+    'serves GET %s behind the middleware: 200 HealthSummary for a valid token, 401 {"detail":"Unauthorized"} otherwise (a token check)',
+    async (path) => {
+      await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: false }, lifetimes: { pocketpawSessionSeconds: 60 } })
+      const health = (query: string, headers: Record<string, string> = {}): Promise<Response> => fetch(sandbox.url(`/pocketpaw${path}${query}`), { headers })
+      const { session_token: session } = (await (await exchange(`Bearer ${master()}`)).json()) as { session_token: string }
+      for (const [query, headers] of [
+        ['', { authorization: `Bearer ${session}` }],
+        ['', { authorization: `Bearer ${master()}` }],
+        [`?token=${encodeURIComponent(session)}`, {}],
+        ['', { cookie: `pocketpaw_session=${session}` }]
+      ] as const) {
+        const ok = await health(query, headers)
+        expect(ok.status).toBe(200)
+        expect(ok.headers.get('content-type')).toBe('application/json; charset=utf-8')
+        expect(Object.keys((await ok.json()) as object)).toEqual(['status', 'message', 'check_count', 'issues', 'error', 'active_backend', 'fallback_backends'])
+      }
+      const foreign = signSessionToken('another-master', nowSeconds() + 60)
+      for (const authorization of [undefined, 'Bearer garbage', `Bearer ${foreign}`, `bearer ${session}`]) {
+        const denied = await health('', authorization === undefined ? {} : { authorization })
+        expect(denied.status).toBe(401)
+        expect(await denied.json()).toEqual({ detail: 'Unauthorized' })
+      }
+      await patchSettings(sandbox, { clockOffsetSeconds: 61 })
+      expect((await health('', { authorization: `Bearer ${session}` })).status).toBe(401)
+      // The real default: a genuine-localhost caller passes without any token (bypass on).
+      await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: true } })
+      expect((await health('', { authorization: 'Bearer garbage' })).status).toBe(200)
+      await patchSettings(sandbox, { pocketpaw: { localhostAuthBypass: false } })
+      expect((await health('', { authorization: 'Bearer garbage' })).status).toBe(401)
+    }
+  )
+
   it('rejects an expired session token (exp in the past by the server clock)', async () => {
     await patchSettings(sandbox, { pocketpaw: { clientIsLocalhost: false }, lifetimes: { pocketpawSessionSeconds: 5 } })
     const { session_token: session } = (await (await exchange(`Bearer ${master()}`)).json()) as { session_token: string }

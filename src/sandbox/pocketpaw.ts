@@ -189,7 +189,14 @@ export function registerPocketpaw(app: FastifyInstance, ctx: SandboxContext): vo
 
   const regenerate = async (_request: FastifyRequest, reply: FastifyReply) => sendJson(reply, 200, { token: store().regenerateMaster() })
 
+  // api/v1/health.py `GET /health` (response_model HealthSummary, every field serialized; the legacy
+  // dashboard copy at /api/health). Only the middleware guards it, so a 200 means the credential
+  // passed (or the localhost bypass applied): the cheapest way for a client to check a token.
+  const health = async (_request: FastifyRequest, reply: FastifyReply) =>
+    sendJson(reply, 200, { status: 'healthy', message: null, check_count: 0, issues: [], error: null, active_backend: null, fallback_backends: [] })
+
   for (const base of ['/api', '/api/v1']) {
+    app.get(`${base}/health`, health)
     app.post(`${base}/auth/session`, createSession)
     app.post(`${base}/auth/login`, login)
     app.post(`${base}/auth/logout`, logout)
