@@ -5,6 +5,7 @@ import { createFileLogger } from './log'
 import { dataPaths } from './paths'
 import { SecretsService } from './secrets/service'
 import type { SecretStore } from './secrets/port'
+import type { ClipboardPort } from './clipboard/port'
 import type { SettingsBackingFactory } from './settings/port'
 import { openSettingsStore } from './settings/settings-store'
 
@@ -23,6 +24,8 @@ export interface BootOptions {
   settingsBacking?: SettingsBackingFactory
   /** Tests: a keychain on a private service name, or with a fake keytar. */
   createKeychain?: () => SecretStore
+  /** Electron: the real clipboard (browser mode has none). */
+  clipboard?: ClipboardPort
 }
 
 /**
@@ -53,7 +56,7 @@ export async function bootCore(options: BootOptions): Promise<Core> {
   void secrets.active.health().then((health) =>
     log.info('boot', `secret store: ${health.backend} ${health.status}${health.errorCode ? ` (${health.errorCode})` : ''}`)
   )
-  return createCore({
+  const core = createCore({
     host: options.host,
     version: options.version,
     runtime: options.runtime,
@@ -61,6 +64,9 @@ export async function bootCore(options: BootOptions): Promise<Core> {
     log,
     secrets,
     settings,
-    ...(options.sandboxStatus ? { sandboxStatus: options.sandboxStatus } : {})
+    ...(options.sandboxStatus ? { sandboxStatus: options.sandboxStatus } : {}),
+    ...(options.clipboard ? { clipboard: options.clipboard } : {})
   })
+  await core.seedDemo()
+  return core
 }

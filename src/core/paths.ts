@@ -19,6 +19,8 @@ export interface DataPaths {
   logFile: string
   vaultFile: string
   tokenCacheFile: string
+  /** Token metadata (never a value), written behind: see tokens/record-store.ts. */
+  tokenRecordsFile: string
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -28,6 +30,7 @@ export function dataPaths(dataDir: string): DataPaths {
     settingsFile: join(dir, 'settings.json'),
     logFile: join(dir, 'logs', 'tokendesk.log'),
     vaultFile: join(dir, 'vault.tdv'),
-    tokenCacheFile: join(dir, 'token-cache.tdv')
+    tokenCacheFile: join(dir, 'token-cache.tdv'),
+    tokenRecordsFile: join(dir, 'tokens.json')
   }
 }

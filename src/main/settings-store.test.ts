@@ -27,7 +27,7 @@ describe('electron-store settings backing', () => {
   it('writes settings.json in the data dir with mode 0600 through the core store', () => {
     const file = join(dir, 'settings.json')
     const store = openSettingsStore({ file, log: createMemoryLogger(), backing: (options) => createElectronStoreBacking({ ...options }) })
-    store.update((s) => ({ ...s, preferences: { clipboardClearSeconds: 12 } }))
+    store.update((s) => ({ ...s, preferences: { ...s.preferences, clipboardClearSeconds: 12 } }))
     expect(JSON.parse(readFileSync(file, 'utf8')).preferences.clipboardClearSeconds).toBe(12)
     expect(statSync(file).mode & 0o777).toBe(0o600)
   })

@@ -157,6 +157,19 @@ export class SecretsService {
     }
   }
 
+  /**
+   * `--demo` on a machine whose chosen-by-default keychain cannot be used: the demo's published
+   * credentials live in memory for this run only, said plainly in the UI; nothing is persisted,
+   * so the first-run choice stays open.
+   */
+  useMemoryUntilChosen(): boolean {
+    if (this.options.settings.get().secrets.chosenByUser || this.activeBackend === 'memory') return false
+    this.activeBackend = 'memory'
+    this.tokenCachePromise = null
+    this.changed()
+    return true
+  }
+
   async createVault(passphrase: string): Promise<VaultInfo> {
     this.redact(passphrase)
     await this.vault.create(passphrase)

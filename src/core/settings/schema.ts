@@ -1,15 +1,14 @@
 import { z } from 'zod'
 import { SecretBackendSchema } from '../../shared/contract'
+import { AccountSchema, AppSchema } from '../../shared/model'
 
 /**
- * The settings file: accounts, apps, token metadata and preferences. Never a secret: credentials
- * go to the secret store, issued tokens to the encrypted token cache. Bump SETTINGS_VERSION and
- * add a step to SETTINGS_MIGRATIONS whenever the shape changes.
+ * The settings file: accounts, apps and preferences. Never a secret: credentials go to the
+ * secret store, issued tokens to the encrypted token cache, token metadata to its own record
+ * store (tokens.json, written behind). Bump SETTINGS_VERSION and add a step to
+ * SETTINGS_MIGRATIONS whenever the shape changes.
  */
-export const SETTINGS_VERSION = 1
-
-/** Placeholder element shapes until the accounts/providers work defines them: an id plus metadata. */
-const MetadataRecordSchema = z.looseObject({ id: z.string().min(1).max(200) })
+export const SETTINGS_VERSION = 2
 
 export const SettingsSchema = z.object({
   schemaVersion: z.literal(SETTINGS_VERSION),
@@ -20,11 +19,12 @@ export const SettingsSchema = z.object({
     vaultAutoLockMinutes: z.number().int().min(0).max(24 * 60)
   }),
   preferences: z.object({
-    clipboardClearSeconds: z.number().int().min(0).max(3600)
+    clipboardClearSeconds: z.number().int().min(0).max(3600),
+    expiringSeconds: z.number().int().min(1).max(24 * 3600),
+    notifications: z.boolean()
   }),
-  accounts: z.array(MetadataRecordSchema),
-  apps: z.array(MetadataRecordSchema),
-  tokens: z.array(MetadataRecordSchema)
+  accounts: z.array(AccountSchema),
+  apps: z.array(AppSchema)
 })
 
 export type Settings = z.infer<typeof SettingsSchema>
@@ -33,10 +33,9 @@ export function defaultSettings(): Settings {
   return {
     schemaVersion: SETTINGS_VERSION,
     secrets: { backend: 'keychain', chosenByUser: false, vaultAutoLockMinutes: 15 },
-    preferences: { clipboardClearSeconds: 30 },
+    preferences: { clipboardClearSeconds: 30, expiringSeconds: 60, notifications: true },
     accounts: [],
-    apps: [],
-    tokens: []
+    apps: []
   }
 }
 
@@ -57,7 +56,20 @@ export const SETTINGS_MIGRATIONS: ReadonlyArray<(raw: RawSettings) => RawSetting
       ...raw,
       schemaVersion: 1,
       secrets: { ...defaults.secrets, ...secrets },
-      preferences: { ...defaults.preferences, ...preferences }
+      preferences: { clipboardClearSeconds: 30, ...preferences }
+    }
+  },
+  // 1 → 2: accounts and apps get their real shape (version 1 only ever held empty placeholder
+  // arrays); token metadata moves out to tokens.json; preferences gain expiry and notification settings.
+  (raw) => {
+    const preferences = typeof raw.preferences === 'object' && raw.preferences !== null ? raw.preferences : {}
+    const { tokens: _tokens, ...rest } = raw
+    return {
+      ...rest,
+      schemaVersion: 2,
+      preferences: { expiringSeconds: 60, notifications: true, ...preferences },
+      accounts: Array.isArray(raw.accounts) ? raw.accounts : [],
+      apps: Array.isArray(raw.apps) ? raw.apps : []
     }
   }
 ]

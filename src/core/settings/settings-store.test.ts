@@ -22,22 +22,38 @@ describe('settings store (conf)', () => {
     expect(store.get()).toEqual(defaultSettings())
     expect(store.status()).toEqual({ path: file, status: 'ok' })
     expect(statSync(file).mode & 0o777).toBe(0o600)
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: SETTINGS_VERSION, accounts: [], apps: [], tokens: [] })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schemaVersion: SETTINGS_VERSION, accounts: [], apps: [] })
   })
 
   it('persists updates and validates them', () => {
     open().update((s) => ({ ...s, secrets: { ...s.secrets, backend: 'vault', chosenByUser: true } }))
     expect(open().get().secrets).toMatchObject({ backend: 'vault', chosenByUser: true })
-    expect(() => open().update((s) => ({ ...s, preferences: { clipboardClearSeconds: -1 } }))).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }))
+    expect(() => open().update((s) => ({ ...s, preferences: { ...s.preferences, clipboardClearSeconds: -1 } }))).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }))
     expect(open().get().preferences.clipboardClearSeconds).toBe(30)
   })
 
   it('migrates a version-0 file forward, keeping what it had', () => {
-    writeFileSync(file, JSON.stringify({ preferences: { clipboardClearSeconds: 45 }, accounts: [{ id: 'acc-1', provider: 'respoke' }] }))
+    writeFileSync(file, JSON.stringify({ preferences: { clipboardClearSeconds: 45 } }))
     const store = open()
-    expect(store.get()).toMatchObject({ schemaVersion: 1, preferences: { clipboardClearSeconds: 45 }, accounts: [{ id: 'acc-1', provider: 'respoke' }] })
-    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(1)
+    expect(store.get()).toMatchObject({ schemaVersion: SETTINGS_VERSION, preferences: { clipboardClearSeconds: 45, expiringSeconds: 60, notifications: true }, accounts: [] })
+    expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(SETTINGS_VERSION)
     expect(statSync(file).mode & 0o777).toBe(0o600)
+  })
+
+  it('migrates a version-1 file to version 2: token placeholders leave settings, preferences gain their new defaults', () => {
+    writeFileSync(
+      file,
+      JSON.stringify({ schemaVersion: 1, secrets: { backend: 'vault', chosenByUser: true, vaultAutoLockMinutes: 5 }, preferences: { clipboardClearSeconds: 20 }, accounts: [], apps: [], tokens: [] })
+    )
+    const settings = open().get()
+    expect(settings).toEqual({
+      schemaVersion: 2,
+      secrets: { backend: 'vault', chosenByUser: true, vaultAutoLockMinutes: 5 },
+      preferences: { clipboardClearSeconds: 20, expiringSeconds: 60, notifications: true },
+      accounts: [],
+      apps: []
+    })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('tokens')
   })
 
   it.each([

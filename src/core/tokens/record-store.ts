@@ -1,0 +1,134 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs'
+import { mkdir, open, rename } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { z } from 'zod'
+import { AppError } from '../../shared/errors'
+import { AuditEventSchema, TokenSchema, type AuditEvent, type Token } from '../../shared/model'
+import type { Logger } from '../log'
+
+/** Audit events kept per token; the oldest go first. */
+export const AUDIT_LIMIT = 100
+export const RECORDS_VERSION = 1
+
+const RecordsFileSchema = z.object({
+  version: z.literal(RECORDS_VERSION),
+  tokens: z.array(TokenSchema),
+  audit: z.record(z.string(), z.array(AuditEventSchema))
+})
+
+/**
+ * Token metadata (never a value): its own file, `tokens.json`, because it is large and changes
+ * every few seconds (DESIGN.md "Secrets vs metadata"). Changes return at once; the file is
+ * written behind, coalesced, atomically (temp file, fsync, rename) with mode 0600.
+ */
+export class TokenRecordStore {
+  private readonly tokens = new Map<string, Token>()
+  private readonly audit = new Map<string, AuditEvent[]>()
+  private timer: NodeJS.Timeout | null = null
+  private writing: Promise<void> = Promise.resolve()
+  private dirty = false
+  lastError: AppError | null = null
+
+  constructor(
+    private readonly file: string,
+    private readonly log: Logger,
+    private readonly flushDelayMs = 250
+  ) {
+    this.load()
+  }
+
+  all(): Token[] {
+    return [...this.tokens.values()]
+  }
+
+  get(id: string): Token | undefined {
+    return this.tokens.get(id)
+  }
+
+  get size(): number {
+    return this.tokens.size
+  }
+
+  put(token: Token): void {
+    this.tokens.set(token.id, token)
+    this.schedule()
+  }
+
+  delete(id: string): boolean {
+    const had = this.tokens.delete(id)
+    this.audit.delete(id)
+    if (had) this.schedule()
+    return had
+  }
+
+  auditOf(id: string): AuditEvent[] {
+    return this.audit.get(id) ?? []
+  }
+
+  addAudit(id: string, event: AuditEvent): void {
+    const events = this.audit.get(id) ?? []
+    events.push(event)
+    if (events.length > AUDIT_LIMIT) events.splice(0, events.length - AUDIT_LIMIT)
+    this.audit.set(id, events)
+    this.schedule()
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.dirty) this.writing = this.writing.then(() => this.writeNow())
+    await this.writing
+    if (this.lastError) throw this.lastError
+  }
+
+  private load(): void {
+    if (!existsSync(this.file)) return
+    try {
+      const parsed = RecordsFileSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')))
+      for (const token of parsed.tokens) this.tokens.set(token.id, token)
+      for (const [id, events] of Object.entries(parsed.audit)) if (this.tokens.has(id)) this.audit.set(id, events)
+    } catch (error) {
+      // Kept aside, never overwritten in place: a person (or a later version) may still read it.
+      const aside = `${this.file}.corrupt-${Date.now()}`
+      try {
+        renameSync(this.file, aside)
+      } catch {
+        /* the next write replaces it; nothing else to keep */
+      }
+      this.log.error('tokens', `token records unreadable; kept aside as ${aside}`, error instanceof Error ? error.name : undefined)
+    }
+  }
+
+  private schedule(): void {
+    this.dirty = true
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.writing = this.writing.then(() => this.writeNow())
+    }, this.flushDelayMs)
+    this.timer.unref?.()
+  }
+
+  private async writeNow(): Promise<void> {
+    if (!this.dirty) return
+    this.dirty = false
+    const body = JSON.stringify({ version: RECORDS_VERSION, tokens: [...this.tokens.values()], audit: Object.fromEntries(this.audit) })
+    const temp = `${this.file}.${process.pid}.tmp`
+    try {
+      await mkdir(dirname(this.file), { recursive: true, mode: 0o700 })
+      const handle = await open(temp, 'w', 0o600)
+      try {
+        await handle.writeFile(body)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await rename(temp, this.file)
+      this.lastError = null
+    } catch (error) {
+      this.dirty = true
+      this.lastError = new AppError('SETTINGS_IO', 'The token records could not be written.', { file: this.file })
+      this.log.error('tokens', 'writing token records failed', error instanceof Error ? error.name : undefined)
+    }
+  }
+}
