@@ -1,24 +1,44 @@
 import { z } from 'zod'
+import { AppErrorDataSchema } from './errors'
 import { ResultSchema } from './result'
 
-/** Frames of the browser-mode WebSocket. Same envelope as IPC; only the transport differs. */
+/**
+ * Frames of the browser-mode WebSocket. Same envelope as IPC; only the transport differs.
+ * Call ids start at 1, so no call can be confused with a frame-level error, which has no id.
+ */
+export const CallIdSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+
 export const ClientFrameSchema = z.object({
   type: z.literal('call'),
-  id: z.number().int().nonnegative(),
+  id: CallIdSchema,
   command: z.string().max(200),
   request: z.unknown()
 })
 
 export const ServerFrameSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: ResultSchema }),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() })
+  /** The answer to call `id`. */
+  z.object({ type: z.literal('result'), id: CallIdSchema, result: ResultSchema }),
+  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+  /** A frame the server could not read as a call at all (not JSON, binary, no usable id). */
+  z.object({ type: z.literal('error'), error: AppErrorDataSchema })
 ])
 
 export type ClientFrame = z.infer<typeof ClientFrameSchema>
 export type ServerFrame = z.infer<typeof ServerFrameSchema>
 
-/** The WebSocket path and the query parameter that carries the per-launch secret. */
 export const WS_PATH = '/ws'
-export const WS_SECRET_PARAM = 'secret'
-/** The page URL carries the secret in its fragment so it never reaches a server log. */
+
+/**
+ * The launch secret never travels in a URL. The page offers two WebSocket subprotocols,
+ * `tokendesk.v1` and `tokendesk.secret.<secret>`; the server checks the second and echoes only
+ * the first. Both are HTTP tokens (the secret is base64url), as Sec-WebSocket-Protocol requires.
+ */
+export const WS_PROTOCOL = 'tokendesk.v1'
+export const WS_SECRET_PROTOCOL_PREFIX = 'tokendesk.secret.'
+
+export function wsProtocols(secret: string): [string, string] {
+  return [WS_PROTOCOL, `${WS_SECRET_PROTOCOL_PREFIX}${secret}`]
+}
+
+/** The page URL carries the secret in its fragment, which a browser never sends to a server. */
 export const URL_SECRET_FRAGMENT = 'secret'

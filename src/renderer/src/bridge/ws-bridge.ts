@@ -1,6 +1,6 @@
 import { COMMAND_NAMES, EVENT_NAMES, type Api, type CommandName, type EventName } from '../../../shared/api'
 import type { Result } from '../../../shared/result'
-import { ServerFrameSchema, URL_SECRET_FRAGMENT, WS_PATH, WS_SECRET_PARAM } from '../../../shared/wire'
+import { ServerFrameSchema, URL_SECRET_FRAGMENT, WS_PATH, WS_PROTOCOL, wsProtocols } from '../../../shared/wire'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'no-secret'
 
@@ -57,10 +57,17 @@ export function createWsBridge(location: Pick<Location, 'hash' | 'host'>, WebSoc
 
   const connect = (): void => {
     if (!secret || closed) return
-    const url = `ws://${location.host}${WS_PATH}?${WS_SECRET_PARAM}=${encodeURIComponent(secret)}`
-    const ws = new WebSocketImpl(url)
+    // The secret rides in the Sec-WebSocket-Protocol header, never in the URL: a URL ends up in
+    // the request line, and request lines end up in logs, history and process listings.
+    const ws = new WebSocketImpl(`ws://${location.host}${WS_PATH}`, wsProtocols(secret))
     socket = ws
     ws.onopen = () => {
+      // A browser fails the handshake unless the server picked one of our protocols; the server
+      // picks only the version protocol. Anything else is not our server.
+      if (ws.protocol !== WS_PROTOCOL) {
+        ws.close()
+        return
+      }
       attempts = 0
       setState('connected')
       for (const frame of outbox.splice(0)) ws.send(frame)
@@ -75,6 +82,9 @@ export function createWsBridge(location: Pick<Location, 'hash' | 'host'>, WebSoc
       const frame = ServerFrameSchema.safeParse(parsed)
       if (!frame.success) return
       if (frame.data.type === 'result') settle(frame.data.id, frame.data.result as Result<unknown>)
+      // A frame-level error answers a frame the server could not read; the bridge only sends
+      // well-formed calls, so there is no call to settle with it.
+      else if (frame.data.type === 'error') return
       else for (const listener of eventListeners.get(frame.data.event) ?? []) listener(frame.data.payload)
     }
     ws.onclose = () => {
