@@ -285,7 +285,8 @@ function suspension(response: HttpResponse): string | null {
 function commonFailure(response: HttpResponse, purpose: string, secrets: readonly string[]): AppError {
   if (response.status === 429) {
     const limits = parseRateLimitHeaders(response.headers)
-    const rate = limits.limit !== null ? ` (${limits.limit} requests per ${(limits.unit ?? 'seconds').replace(/s$/, '')})` : ''
+    const unit = (limits.unit ?? 'seconds').replace(/s$/, '')
+    const rate = limits.limit !== null ? ` (limit: ${limits.limit} ${limits.limit === 1 ? 'request' : 'requests'} per ${unit})` : ''
     const wait = limits.retryAfterSeconds !== null ? `try again in ${limits.retryAfterSeconds} s` : 'wait a moment and try again'
     return new AppError('RATE_LIMITED', `${purpose}: Respoke is rate limiting requests${rate}; ${wait}.`, {
       status: 429,
