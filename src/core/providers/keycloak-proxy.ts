@@ -384,7 +384,7 @@ async function probeEndpoint(input: FlowInput, ctx: ProviderContext, started: nu
 
 export const keycloakProxyProvider: Provider = {
   info,
-  issue: (flow, input, ctx) => runGrant(grantForFlow(flow, requireApp(input)), input, ctx),
+  issue: async (flow, input, ctx) => runGrant(grantForFlow(flow, requireApp(input)), input, ctx),
   refresh: refreshWith,
   testLogin
 }

@@ -24,8 +24,9 @@ const MAX_QUOTE = 160
 
 /** A short server text, safe to show: bounded, single line, credentials blanked. */
 export function quoteServer(text: string, secrets: readonly string[]): string {
-  let quoted = text.replace(/\s+/g, ' ').trim()
-  for (const secret of secrets) if (secret.length >= 4) quoted = quoted.split(secret).join('[redacted]')
+  const redact = (value: string): string => secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), value)
+  // Before and after folding whitespace, so a secret with line breaks in it cannot slip through either way.
+  const quoted = redact(redact(text).replace(/\s+/g, ' ').trim())
   return quoted.length > MAX_QUOTE ? `${quoted.slice(0, MAX_QUOTE - 1)}…` : quoted
 }
 
@@ -45,6 +46,15 @@ export function tokenErrorFor(response: HttpResponse, context: TokenErrorContext
   const clientName = quoteServer(context.clientId, context.secrets)
   const client = `client ${clientName}`
   const Client = `Client ${clientName}`
+
+  // Keycloak's token endpoint never answers 404: whatever said so is not the proxy's token route.
+  if (status === 404) {
+    return new AppError(
+      'UPSTREAM_BAD_RESPONSE',
+      `${context.purpose}: the server has no token endpoint at this address (HTTP 404). Check the base URL: it is the proxy's root, without api/v1/auth/token.`,
+      { ...details, fields: { baseUrl: 'Check the base URL.' } }
+    )
+  }
 
   if (error !== undefined) {
     if (error === 'invalid_grant') {
@@ -135,17 +145,11 @@ export function tokenErrorFor(response: HttpResponse, context: TokenErrorContext
         details
       )
     }
-    if (status === 404) {
-      return new AppError('UPSTREAM_ERROR', `${context.purpose}: the server has no token endpoint at this address (HTTP 404). Check the base URL: it is the proxy's root, without api/v1/auth/token.`, {
-        ...details,
-        fields: { baseUrl: 'Check the base URL.' }
-      })
-    }
   }
 
   // A bare 401 (Keycloak answers a non-Basic Authorization header without client_id so).
   if (status === 401 && answer === null) return new AppError('CLIENT_REJECTED', CLIENT_SECRET_SENTENCE, details)
-  if (status === 404 || (answer === null && status < 500 && status !== 429)) {
+  if (answer === null && status < 500 && status !== 429) {
     return new AppError(
       'UPSTREAM_BAD_RESPONSE',
       `${context.purpose}: the server's answer (HTTP ${status}) is not from a Keycloak token proxy. Check the base URL: it is the proxy's root, without api/v1/auth/token.`,
