@@ -1,0 +1,478 @@
+import { parse, type ParseEntry } from 'shell-quote'
+import { AppError } from '../../../shared/errors'
+import type { FieldValues, SecretValues } from '../../../shared/model'
+import { DEFAULT_HEADER_NAME, DEFAULT_HEADER_PREFIX, DEFAULT_TOKEN_FROM, RECIPE_ACCOUNT_FIELDS, RECIPE_METHODS } from './spec'
+
+/**
+ * "Import from curl": a pasted curl command line → recipe fields. Credentials found in it
+ * (auth headers, -u passwords, password/secret/token fields of the body or query) become
+ * `{{secret:name}}` placeholders and are returned separately as secrets, so the recipe text
+ * itself never holds one. Anything curl would do that a recipe will not is a warning.
+ */
+
+export interface CurlImport {
+  fields: FieldValues
+  secrets: SecretValues
+  warnings: string[]
+}
+
+function failed(message: string): AppError {
+  return new AppError('CURL_PARSE_FAILED', message)
+}
+
+/** Header names whose value is a credential. */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization)$|api[-_]?key|token|secret|password|passwd/i
+/** Body and query field names whose value is a credential (the name ends like one). */
+const CREDENTIAL_FIELD = /(password|passwd|passphrase|secret|token|api[-_]?key|apikey|access[-_]?key|private[-_]?key)$|^(pass|pwd)$/i
+
+const RESERVED_NAMES = new Set(RECIPE_ACCOUNT_FIELDS.map((spec) => spec.name))
+const DROPPED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection'])
+
+/** Flags that change nothing for a recipe (output, progress, verbosity). */
+const IGNORED_FLAGS = new Set([
+  '-s', '--silent', '-S', '--show-error', '-v', '--verbose', '-i', '--include', '--compressed', '-f', '--fail',
+  '--fail-with-body', '--no-progress-meter', '-#', '--progress-bar', '--http1.1', '--http2', '--http2-prior-knowledge',
+  '--basic', '-N', '--no-buffer', '--globoff', '-g'
+])
+const IGNORED_FLAGS_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '--stderr', '--trace', '--trace-ascii'])
+const DEADLINE_FLAGS = new Set(['-m', '--max-time', '--connect-timeout', '--retry', '--retry-delay', '--retry-max-time'])
+/** Flags whose value we skip with a warning (curl would use it; a recipe cannot). */
+const UNSUPPORTED_WITH_VALUE: Record<string, string> = {
+  '-x': 'a proxy (TokenDesk uses the system proxy settings)',
+  '--proxy': 'a proxy (TokenDesk uses the system proxy settings)',
+  '--cacert': 'a CA certificate file',
+  '--capath': 'a CA certificate folder',
+  '-E': 'a client certificate',
+  '--cert': 'a client certificate',
+  '--key': 'a client key',
+  '-F': 'multipart form data',
+  '--form': 'multipart form data',
+  '-T': 'an uploaded file',
+  '--upload-file': 'an uploaded file',
+  '-c': 'a cookie jar',
+  '--cookie-jar': 'a cookie jar',
+  '--resolve': 'a fixed host address',
+  '--connect-to': 'a redirected connection'
+}
+
+interface Collected {
+  method: string | null
+  url: string | null
+  extraUrls: number
+  headers: Array<{ name: string; value: string }>
+  data: string[]
+  json: string[]
+  user: string | null
+  get: boolean
+  head: boolean
+  bearer: string | null
+  warnings: string[]
+}
+
+function tokenize(command: string, variables: Set<string>): string[] {
+  // Line continuations (backslash + newline; Windows cmd's ^ and PowerShell's ` too) are spaces.
+  const joined = command.replace(/\\\r?\n/g, ' ').replace(/[\^`]\r?\n/g, ' ').trim().replace(/^\$\s+/, '')
+  let entries: ParseEntry[]
+  try {
+    entries = parse(joined, (name: string) => {
+      variables.add(name)
+      return `\${${name}}`
+    })
+  } catch {
+    throw failed('The command line could not be read: check its quotes.')
+  }
+  const words: string[] = []
+  for (const entry of entries) {
+    if (typeof entry === 'string') words.push(entry)
+    else if ('op' in entry && entry.op === 'glob') words.push(entry.pattern)
+    else break // an operator (|, &&, ;, &) or a comment ends the curl command
+  }
+  return words
+}
+
+function isCurl(word: string | undefined): boolean {
+  return word !== undefined && /(^|[/\\])curl(\.exe)?$/i.test(word)
+}
+
+/** `--data=x` and `-dx` spellings → flag + value. */
+const VALUE_FLAGS = new Set([
+  '-X', '--request', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '--data-ascii', '--data-urlencode', '--json',
+  '-u', '--user', '--url', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '--oauth2-bearer',
+  ...IGNORED_FLAGS_WITH_VALUE, ...DEADLINE_FLAGS, ...Object.keys(UNSUPPORTED_WITH_VALUE)
+])
+
+function collect(words: string[]): Collected {
+  const found: Collected = { method: null, url: null, extraUrls: 0, headers: [], data: [], json: [], user: null, get: false, head: false, bearer: null, warnings: [] }
+  const warn = (text: string): void => {
+    if (!found.warnings.includes(text)) found.warnings.push(text)
+  }
+  let index = 1
+  let flagsEnded = false
+  const takeValue = (flag: string): string => {
+    const value = words[index++]
+    if (value === undefined) throw failed(`${flag} needs a value after it.`)
+    return value
+  }
+  while (index < words.length) {
+    let word = words[index++]!
+    if (flagsEnded || !word.startsWith('-') || word === '-') {
+      if (found.url === null) found.url = word
+      else found.extraUrls++
+      continue
+    }
+    if (word === '--') {
+      flagsEnded = true
+      continue
+    }
+    let inline: string | null = null
+    if (word.startsWith('--') && word.includes('=')) {
+      const equals = word.indexOf('=')
+      if (VALUE_FLAGS.has(word.slice(0, equals))) {
+        inline = word.slice(equals + 1)
+        word = word.slice(0, equals)
+      }
+    } else if (/^-[A-Za-z]./.test(word) && VALUE_FLAGS.has(word.slice(0, 2))) {
+      inline = word.slice(2)
+      word = word.slice(0, 2)
+    } else if (/^-[A-Za-z]{2,}$/.test(word)) {
+      // Bundled short flags without values (-sSL, -kv): handle each letter.
+      const letters = word.slice(1).split('').map((letter) => `-${letter}`)
+      if (letters.every((letter) => !VALUE_FLAGS.has(letter))) {
+        words.splice(index, 0, ...letters)
+        continue
+      }
+    }
+    const value = (): string => (inline !== null ? inline : takeValue(word))
+    switch (word) {
+      case '-X':
+      case '--request':
+        found.method = value().toUpperCase()
+        break
+      case '-H':
+      case '--header': {
+        const line = value()
+        const colon = line.indexOf(':')
+        if (colon <= 0) {
+          warn(`Left out the header "${line.slice(0, 40)}": it is not "Name: value".`)
+          break
+        }
+        found.headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() })
+        break
+      }
+      case '-d':
+      case '--data':
+      case '--data-ascii':
+      case '--data-binary':
+      case '--data-raw': {
+        const data = value()
+        if (word !== '--data-raw' && data.startsWith('@')) {
+          warn(`${word} ${data.slice(0, 60)} reads a file, which a recipe cannot; paste the file's content into Body.`)
+          break
+        }
+        found.data.push(data)
+        break
+      }
+      case '--data-urlencode': {
+        const encoded = urlencodeData(value())
+        if (encoded === null) warn('--data-urlencode with @file reads a file, which a recipe cannot; paste the content into Body.')
+        else found.data.push(encoded)
+        break
+      }
+      case '--json':
+        found.json.push(value())
+        break
+      case '-u':
+      case '--user':
+        found.user = value()
+        break
+      case '--oauth2-bearer':
+        found.bearer = value()
+        break
+      case '--url':
+        if (found.url === null) found.url = value()
+        else {
+          value()
+          found.extraUrls++
+        }
+        break
+      case '-A':
+      case '--user-agent':
+        found.headers.push({ name: 'User-Agent', value: value() })
+        break
+      case '-e':
+      case '--referer':
+        found.headers.push({ name: 'Referer', value: value() })
+        break
+      case '-b':
+      case '--cookie': {
+        const cookie = value()
+        if (cookie.includes('=')) found.headers.push({ name: 'Cookie', value: cookie })
+        else warn(`-b ${cookie.slice(0, 60)} reads cookies from a file, which a recipe cannot; add a Cookie header instead.`)
+        break
+      }
+      case '-G':
+      case '--get':
+        found.get = true
+        break
+      case '-I':
+      case '--head':
+        found.head = true
+        break
+      case '-k':
+      case '--insecure':
+        warn('-k (--insecure) was left out: TokenDesk never turns off TLS certificate checks.')
+        break
+      case '-L':
+      case '--location':
+        warn('-L (--location) was left out: TokenDesk never follows redirects, because every request carries a credential. Use the final address.')
+        break
+      case '--digest':
+      case '--ntlm':
+      case '--negotiate':
+        warn(`${word} authentication is not supported by recipes; only headers and the body are sent.`)
+        break
+      default:
+        if (IGNORED_FLAGS.has(word)) break
+        if (IGNORED_FLAGS_WITH_VALUE.has(word)) {
+          value()
+          break
+        }
+        if (DEADLINE_FLAGS.has(word)) {
+          value()
+          warn(`${word} was left out: TokenDesk uses its own deadlines and retries.`)
+          break
+        }
+        if (word in UNSUPPORTED_WITH_VALUE) {
+          value()
+          warn(`${word} (${UNSUPPORTED_WITH_VALUE[word]}) was left out: a recipe cannot use it.`)
+          break
+        }
+        warn(`Ignored the unknown option ${word.slice(0, 40)}.`)
+    }
+  }
+  return found
+}
+
+/** curl's --data-urlencode forms: "content", "=content", "name=content"; @file forms are refused (null). */
+function urlencodeData(spec: string): string | null {
+  const equals = spec.indexOf('=')
+  const at = spec.indexOf('@')
+  if (at !== -1 && (equals === -1 || at < equals)) return null
+  if (equals === -1) return encodeURIComponent(spec)
+  const name = spec.slice(0, equals)
+  const content = encodeURIComponent(spec.slice(equals + 1))
+  return name === '' ? content : `${name}=${content}`
+}
+
+class SecretNamer {
+  readonly secrets: SecretValues = {}
+  /** A placeholder for `value` under a name derived from `wanted` (made unique, never a recipe field). */
+  placeholder(wanted: string, value: string): string {
+    let base = wanted.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z_]+/, '')
+    if (base === '') base = 'secret'
+    base = base.slice(0, 60)
+    let name = base
+    for (let n = 2; RESERVED_NAMES.has(name) || (name in this.secrets && this.secrets[name] !== value); n++) name = `${base}_${n}`
+    this.secrets[name] = value
+    return `{{secret:${name}}}`
+  }
+}
+
+const VARIABLE_REF = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/
+
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+/** name=value&… with credential-named values replaced; the rest kept byte for byte. */
+function secretizeForm(text: string, namer: SecretNamer): string {
+  return text
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=')
+      if (equals === -1) return pair
+      const name = formDecode(pair.slice(0, equals))
+      if (!CREDENTIAL_FIELD.test(name) || pair.slice(equals + 1) === '') return pair
+      return `${pair.slice(0, equals + 1)}${namer.placeholder(name, formDecode(pair.slice(equals + 1)))}`
+    })
+    .join('&')
+}
+
+/** JSON with credential-named string values replaced, at any depth; null if it is not JSON. */
+function secretizeJson(text: string, namer: SecretNamer): string | null {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    return null
+  }
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk)
+    if (value === null || typeof value !== 'object') return value
+    const out: Record<string, unknown> = {}
+    for (const [key, inner] of Object.entries(value)) {
+      out[key] = typeof inner === 'string' && inner !== '' && CREDENTIAL_FIELD.test(key) ? namer.placeholder(key, inner) : walk(inner)
+    }
+    return out
+  }
+  return JSON.stringify(walk(document), null, 2)
+}
+
+function isJsonText(text: string): boolean {
+  if (!/^\s*[{[]/.test(text)) return false
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function basicCredentials(user: string): { username: string; password: string | null } {
+  const colon = user.indexOf(':')
+  return colon === -1 ? { username: user, password: null } : { username: user.slice(0, colon), password: user.slice(colon + 1) }
+}
+
+function normalizeUrl(raw: string, warn: (text: string) => void): URL {
+  let text = raw.trim()
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
+    const host = text.split(/[/:?#]/)[0] ?? ''
+    const local = /^(localhost|127\.|\[::1\])/.test(host)
+    text = `${local ? 'http' : 'https'}://${text}`
+    if (!local) warn('The URL had no scheme; it now starts with https:// (curl would have used http://).')
+  }
+  try {
+    return new URL(text)
+  } catch {
+    throw failed(`"${raw.slice(0, 80)}" is not a URL curl could call.`)
+  }
+}
+
+export function recipeFromCurl(command: string): CurlImport {
+  const variables = new Set<string>()
+  const words = tokenize(command, variables)
+  if (!isCurl(words[0])) throw failed('This is not a curl command: paste a line that starts with curl.')
+  const found = collect(words)
+  const warnings = found.warnings
+  const warn = (text: string): void => {
+    if (!warnings.includes(text)) warnings.push(text)
+  }
+  if (found.url === null) throw failed('The curl command has no URL: add the address it calls.')
+  if (found.extraUrls > 0) warn('The command names more than one URL; the recipe uses the first.')
+
+  const namer = new SecretNamer()
+  const headerLines: string[] = []
+  const variableLines: string[] = []
+  const hasHeader = (name: string): boolean => found.headers.some((header) => header.name.toLowerCase() === name.toLowerCase())
+
+  // Data: -d parts join with &, --json parts concatenate (as curl does).
+  let body = found.json.length > 0 ? found.json.join('') : found.data.join('&')
+  if (found.json.length > 0 && found.data.length > 0) warn('Both --json and -d were given; the recipe keeps the --json data.')
+  if (found.json.length > 0) {
+    if (!hasHeader('Content-Type')) found.headers.push({ name: 'Content-Type', value: 'application/json' })
+    if (!hasHeader('Accept')) found.headers.push({ name: 'Accept', value: 'application/json' })
+  } else if (found.data.length > 0 && !found.get && !hasHeader('Content-Type')) {
+    // curl labels -d data as a form even when it is JSON; a recipe escapes by the label, so say JSON.
+    if (isJsonText(body)) {
+      found.headers.push({ name: 'Content-Type', value: 'application/json' })
+      warn('The data is JSON but had no Content-Type (curl would have called it a form); the recipe sends it as application/json.')
+    } else {
+      found.headers.push({ name: 'Content-Type', value: 'application/x-www-form-urlencoded' })
+    }
+  }
+
+  const url = normalizeUrl(found.url, warn)
+  if (url.username !== '' || url.password !== '') {
+    found.user ??= `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+    url.username = ''
+    url.password = ''
+  }
+  if (found.get && body !== '') {
+    url.search = url.search === '' ? `?${body}` : `${url.search}&${body}`
+    body = ''
+  }
+
+  let method = found.method ?? (found.head ? 'HEAD' : body !== '' ? 'POST' : 'GET')
+  if (!(RECIPE_METHODS as readonly string[]).includes(method)) {
+    throw failed(`A recipe sends ${RECIPE_METHODS.join(', ')}; this command uses ${method.slice(0, 20)}.`)
+  }
+  if (method === 'GET' && body !== '') {
+    warn('curl sends a body with GET here; the recipe uses POST instead (a GET recipe has no body).')
+    method = 'POST'
+  }
+
+  // Credentials in headers.
+  if (found.bearer !== null) found.headers.push({ name: 'Authorization', value: `Bearer ${found.bearer}` })
+  for (const header of found.headers) {
+    if (DROPPED_HEADERS.has(header.name.toLowerCase())) {
+      warn(`Left out the ${header.name} header: TokenDesk sets it itself.`)
+      continue
+    }
+    let value = header.value
+    if (/^authorization$/i.test(header.name)) {
+      const [scheme, ...rest] = value.split(' ')
+      const credential = rest.join(' ').trim()
+      if (/^basic$/i.test(scheme ?? '') && found.user === null) {
+        const decoded = Buffer.from(credential, 'base64').toString('utf8')
+        if (decoded.includes(':') && Buffer.from(decoded, 'utf8').toString('base64') === credential) {
+          found.user = decoded
+          continue
+        }
+      }
+      value = credential !== '' ? `${scheme} ${namer.placeholder(header.name, credential)}` : namer.placeholder(header.name, value)
+    } else if (CREDENTIAL_HEADER.test(header.name) && value !== '') {
+      value = namer.placeholder(header.name, value)
+    } else if (/^cookie$/i.test(header.name)) {
+      warn('The Cookie header was kept as plain text; if it holds a session, move it into a {{secret:…}}.')
+    }
+    headerLines.push(`${header.name}: ${value}`)
+  }
+  if (found.user !== null) {
+    const { username, password } = basicCredentials(found.user)
+    variableLines.push(`username=${username}`)
+    headerLines.unshift(`Authorization: Basic {{base64:{{field:username}}:${namer.placeholder('password', password ?? '')}}}`)
+    if (password === null) warn('-u gave no password (curl would ask for it); enter it in the password secret.')
+  }
+
+  // Credentials in the body and the query.
+  const contentType = found.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value.toLowerCase() ?? ''
+  if (body !== '') {
+    const asJson = contentType.includes('json') || /^\s*[{[]/.test(body) ? secretizeJson(body, namer) : null
+    body = asJson ?? (/^[^\s=&]+=/.test(body) ? secretizeForm(body, namer) : body)
+  }
+  const query = url.search === '' ? '' : `?${secretizeForm(url.search.slice(1), namer)}`
+
+  for (const [name, value] of Object.entries(namer.secrets)) {
+    if (VARIABLE_REF.test(value)) {
+      namer.secrets[name] = ''
+      warn(`The value for {{secret:${name}}} is a shell variable (${VARIABLE_REF.exec(value)![0]}); enter the real value.`)
+    }
+  }
+  if (variables.size > 0) warn(`The command uses shell variables (${[...variables].slice(0, 5).map((name) => `$${name}`).join(', ')}); they were kept as written.`)
+  if (/\{\{/.test(body)) {
+    // A literal {{ from the command would be read as a placeholder; say so rather than guess.
+    const placeholders = body.match(/\{\{(secret|field):[^}]*\}\}/g)?.length ?? 0
+    if ((body.match(/\{\{/g)?.length ?? 0) > placeholders) warn('The body contains "{{", which a recipe reads as a placeholder; check Body.')
+  }
+
+  const oauth = /(^|&|")grant_type("?\s*[:=])/.test(body)
+  const fields: FieldValues = {
+    baseUrl: url.origin,
+    method,
+    url: `{{field:baseUrl}}${url.pathname}${query}`,
+    headers: headerLines.join('\n'),
+    body,
+    tokenFrom: DEFAULT_TOKEN_FROM,
+    expiryFrom: oauth ? 'json:/expires_in' : '',
+    expiryFormat: oauth ? 'seconds' : 'auto',
+    headerName: DEFAULT_HEADER_NAME,
+    headerPrefix: DEFAULT_HEADER_PREFIX,
+    variables: variableLines.join('\n')
+  }
+  if (!oauth) warn('Check Token from: it says where the token is in the answer (now json:/access_token).')
+  return { fields, secrets: namer.secrets, warnings }
+}
