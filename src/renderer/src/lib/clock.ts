@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from 'react'
+import { useSyncExternalStore } from 'react'
 
 /**
  * THE clock of the renderer: one timer for the whole app, aligned to the wall clock's second
@@ -101,11 +101,10 @@ export function useNow(source: Clock = clock): number {
 }
 
 /**
- * A value derived from the time (a string or number); the component re-renders only when it
- * changes. `derive` must be pure; pass the values it closes over as `deps`.
+ * A value derived from the time (a string, number or boolean); the component re-renders only
+ * when it changes (useSyncExternalStore compares snapshots with Object.is). `derive` must be pure.
  */
-export function useClockText<T extends string | number | boolean | null>(derive: (now: number) => T, deps: readonly unknown[], source: Clock = clock): T {
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const snapshot = useCallback(() => derive(source.now()), [source, ...deps])
+export function useClockText<T extends string | number | boolean | null>(derive: (now: number) => T, source: Clock = clock): T {
+  const snapshot = (): T => derive(source.now())
   return useSyncExternalStore(source.subscribe, snapshot, snapshot)
 }

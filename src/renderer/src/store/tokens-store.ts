@@ -61,7 +61,7 @@ export const useTokensStore = create<TokensState>()((set) => ({
     set((s) => {
       if (upserted.length === 0 && removed.length === 0) return s
       const byId: Record<string, Token> = { ...s.byId }
-      for (const id of removed) delete byId[id]
+      for (const id of removed) Reflect.deleteProperty(byId, id)
       for (const token of upserted) {
         const old = byId[token.id]
         if (!old || !sameToken(old, token)) byId[token.id] = token

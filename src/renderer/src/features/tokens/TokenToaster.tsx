@@ -1,19 +1,22 @@
 import type { JSX } from 'react'
 import { Toaster } from 'sonner'
+import { ConfirmDialog } from './ConfirmDialog'
+import { TokenDetail } from './TokenDetail'
+import { useTokensUi } from './ui-store'
 import './tokens.css'
 
-/** The app's one toaster (rendered once by App): copies, notices, renewals. Follows the OS theme. */
+/**
+ * Rendered once by App: the app's one toaster (copies, notices, renewals; follows the OS theme)
+ * the tokens feature's confirmation dialog, and the detail drawer wherever no view shows the
+ * detail as a panel (account pages, narrow windows).
+ */
 export function TokenToaster(): JSX.Element {
+  const panelHost = useTokensUi((s) => s.panelHost)
   return (
-    <Toaster
-      position="bottom-right"
-      theme="system"
-      closeButton
-      visibleToasts={4}
-      gap={8}
-      offset={16}
-      containerAriaLabel="Notifications"
-      toastOptions={{ className: 'td-toast' }}
-    />
+    <>
+      <Toaster position="bottom-right" theme="system" closeButton visibleToasts={4} gap={8} offset={16} containerAriaLabel="Notifications" toastOptions={{ className: 'td-toast' }} />
+      <ConfirmDialog />
+      {!panelHost && <TokenDetail wide={false} />}
+    </>
   )
 }

@@ -48,7 +48,7 @@ function ClearsIn({ clearsAt }: { clearsAt: number }): JSX.Element {
   const text = useClockText((now) => {
     const left = Math.ceil((clearsAt - now) / 1000)
     return left > 0 ? `clears in ${left} s` : 'clearing…'
-  }, [clearsAt])
+  })
   return <span className="mono-inline">{text}</span>
 }
 

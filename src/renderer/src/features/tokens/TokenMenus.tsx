@@ -1,0 +1,162 @@
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
+import { ChevronDown, Clipboard, Eye, FileText, LogOut, MoreHorizontal, RefreshCw, Trash2 } from 'lucide-react'
+import type { JSX } from 'react'
+import { COPY_FORMATS, type Token } from '../../../../shared/model'
+import { useTokensStore } from '../../store/tokens-store'
+import { copyToken, forgetToken, refreshToken, revokeToken } from './actions'
+import { ICON } from './icons'
+import { askConfirm, useTokensUi } from './ui-store'
+
+/** "Log out" for sessions, "Revoke" for the rest (what the server calls it). */
+export function revokeLabel(token: Pick<Token, 'kind'>): string {
+  return /session|app-token|admin-token|tokenid/i.test(token.kind) ? 'Log out' : 'Revoke'
+}
+
+function copyHint(token: Token, format: (typeof COPY_FORMATS)[number]): string {
+  const name = token.header.name
+  switch (format) {
+    case 'raw':
+      return 'the value alone'
+    case 'header':
+      return `${name}: ${token.header.prefix}…`
+    case 'curl':
+      return `curl -H '${name}: …'`
+    case 'export-bash':
+      return 'export TOKEN=…'
+    case 'export-fish':
+      return 'set -x TOKEN …'
+    case 'export-powershell':
+      return '$env:TOKEN = …'
+  }
+}
+
+const FORMAT_LABELS: Record<(typeof COPY_FORMATS)[number], string> = {
+  raw: 'Raw value',
+  header: 'Header',
+  curl: 'curl command',
+  'export-bash': 'export for bash / zsh',
+  'export-fish': 'export for fish',
+  'export-powershell': 'export for PowerShell'
+}
+
+/** Copy as…: every format the engine knows, each with what it looks like (never the value). */
+export function CopyAsMenu({ token, compact }: { token: Token; compact?: boolean }): JSX.Element {
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger asChild>
+        <button type="button" className={compact ? 'icon-button copy-as' : 'button copy-as-wide'} aria-label="Copy as…" title="Copy as…">
+          {compact ? <ChevronDown {...ICON} aria-hidden="true" /> : (
+            <>
+              Copy as… <ChevronDown {...ICON} aria-hidden="true" />
+            </>
+          )}
+        </button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
+          <DropdownMenu.Label className="td-menu-label">Copy {token.kind} as</DropdownMenu.Label>
+          {COPY_FORMATS.map((format) => (
+            <DropdownMenu.Item key={format} className="td-menu-item" onSelect={() => void copyToken(token.id, format)}>
+              <span>{FORMAT_LABELS[format]}</span>
+              <span className="td-menu-hint">{copyHint(token, format)}</span>
+            </DropdownMenu.Item>
+          ))}
+          {token.refresh && (
+            <>
+              <DropdownMenu.Separator className="td-menu-separator" />
+              <DropdownMenu.Item className="td-menu-item" onSelect={() => void copyToken(token.id, 'raw', 'refresh')}>
+                <span>Refresh token</span>
+                <span className="td-menu-hint">the value alone</span>
+              </DropdownMenu.Item>
+            </>
+          )}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  )
+}
+
+export function confirmRevoke(token: Token): void {
+  const verb = revokeLabel(token)
+  askConfirm({
+    title: `${verb} ${token.label}?`,
+    body: `The server stops accepting this ${token.kind} at once. Anything using it will fail until you issue a new one.`,
+    action: verb,
+    destructive: true,
+    onConfirm: () => revokeToken(token.id)
+  })
+}
+
+export function confirmForget(token: Token): void {
+  const dead = token.state === 'expired' || token.state === 'revoked'
+  if (dead) {
+    void forgetToken(token.id)
+    return
+  }
+  askConfirm({
+    title: `Forget ${token.label}?`,
+    body: 'TokenDesk drops it from its list. The server is not told: the token keeps working until it expires.',
+    action: 'Forget',
+    destructive: true,
+    onConfirm: () => forgetToken(token.id)
+  })
+}
+
+/** ⋯: Refresh, Reveal, Details, Revoke/Log out (when revocable), Forget. */
+export function MoreMenu({ token }: { token: Token }): JSX.Element {
+  const select = useTokensStore((s) => s.selected)
+  const requestReveal = useTokensUi((s) => s.revealRequested)
+  const dead = token.state === 'expired' || token.state === 'revoked'
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger asChild>
+        <button type="button" className="icon-button" aria-label={`More actions for ${token.label}`} title="More actions">
+          <MoreHorizontal {...ICON} aria-hidden="true" />
+        </button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
+          <DropdownMenu.Item className="td-menu-item" disabled={token.renewal.method === 'none' || token.state === 'revoked'} onSelect={() => void refreshToken(token.id)}>
+            <RefreshCw {...ICON} aria-hidden="true" />
+            <span>{dead ? 'Issue again' : 'Refresh now'}</span>
+            <kbd className="td-menu-kbd">R</kbd>
+          </DropdownMenu.Item>
+          <DropdownMenu.Item
+            className="td-menu-item"
+            disabled={dead}
+            onSelect={() => {
+              requestReveal(token.id)
+              select(token.id, true)
+            }}
+          >
+            <Eye {...ICON} aria-hidden="true" />
+            <span>Reveal</span>
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className="td-menu-item" onSelect={() => select(token.id, true)}>
+            <FileText {...ICON} aria-hidden="true" />
+            <span>Details</span>
+            <kbd className="td-menu-kbd">Enter</kbd>
+          </DropdownMenu.Item>
+          {!dead && (
+            <DropdownMenu.Item className="td-menu-item" onSelect={() => void copyToken(token.id)}>
+              <Clipboard {...ICON} aria-hidden="true" />
+              <span>Copy</span>
+              <kbd className="td-menu-kbd">C</kbd>
+            </DropdownMenu.Item>
+          )}
+          <DropdownMenu.Separator className="td-menu-separator" />
+          {token.revocable && !dead && (
+            <DropdownMenu.Item className="td-menu-item td-menu-danger" onSelect={() => confirmRevoke(token)}>
+              <LogOut {...ICON} aria-hidden="true" />
+              <span>{revokeLabel(token)}…</span>
+            </DropdownMenu.Item>
+          )}
+          <DropdownMenu.Item className="td-menu-item td-menu-danger" onSelect={() => confirmForget(token)}>
+            <Trash2 {...ICON} aria-hidden="true" />
+            <span>{dead ? 'Dismiss' : 'Forget…'}</span>
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
+  )
+}

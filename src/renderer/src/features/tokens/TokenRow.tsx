@@ -1,0 +1,178 @@
+import * as Tooltip from '@radix-ui/react-tooltip'
+import { AlertTriangle, Clipboard, RotateCcw, X } from 'lucide-react'
+import { memo, type JSX, type MouseEvent } from 'react'
+import type { Token, TokenState } from '../../../../shared/model'
+import { useClockText } from '../../lib/clock'
+import {
+  expirySourceText,
+  formatAbsolute,
+  formatLeft,
+  fractionLeft,
+  renewalLeftMs,
+  renewalText,
+  skewText,
+  timeLeftText,
+  timeLeftTone
+} from '../../lib/format-time'
+import { copyToken, forgetToken, refreshToken } from './actions'
+import { ICON, ICON_SMALL } from './icons'
+import { CopyAsMenu, MoreMenu } from './TokenMenus'
+
+export const ROW_HEIGHT = 64
+
+export const STATE_LABELS: Record<TokenState, string> = {
+  live: 'Live',
+  expiring: 'Expiring soon',
+  expired: 'Expired',
+  revoked: 'Revoked',
+  'refresh-failed': 'Renewal failed'
+}
+
+export function StateDot({ state }: { state: TokenState }): JSX.Element {
+  return <span className={`state-dot state-${state}`} role="img" aria-label={STATE_LABELS[state]} title={STATE_LABELS[state]} />
+}
+
+/** The countdown; re-renders only when its own text changes. Hover tells where the expiry came from. */
+function TimeLeft({ token }: { token: Token }): JSX.Element {
+  const text = useClockText((now) => timeLeftText(token, now))
+  const tone = useClockText((now) => timeLeftTone(token, now))
+  const age = useClockText((now) => (token.expirySource === 'unknown' ? Math.floor((now - token.issuedAt) / 60000) * 60000 : 0))
+  const source = expirySourceText(token.expirySource, token.expirySource === 'unknown' ? age : undefined)
+  return (
+    <Tooltip.Root>
+      <Tooltip.Trigger asChild>
+        <span className={`time-left time-${tone}`} tabIndex={-1}>
+          {text}
+        </span>
+      </Tooltip.Trigger>
+      <Tooltip.Portal>
+        <Tooltip.Content className="td-tooltip" side="top" sideOffset={6}>
+          {token.expiresAt !== null ? (
+            <>
+              Expires {formatAbsolute(token.expiresAt)} · {source}
+            </>
+          ) : (
+            <>Expiry {source}</>
+          )}
+          <Tooltip.Arrow className="td-tooltip-arrow" />
+        </Tooltip.Content>
+      </Tooltip.Portal>
+    </Tooltip.Root>
+  )
+}
+
+/** Fraction of the lifetime left; a tick where renewal will happen. */
+function LifetimeBar({ token }: { token: Token }): JSX.Element {
+  const percent = useClockText((now) => {
+    const f = fractionLeft(token, now)
+    return f === null ? -1 : Math.round(f * 200) / 2
+  })
+  const renewAt = renewalLeftMs(token.renewal.policy, token)
+  const lifetime = token.expiresAt === null ? null : token.expiresAt - token.issuedAt
+  const tick = renewAt !== null && lifetime && token.renewal.method !== 'none' ? (renewAt / lifetime) * 100 : null
+  if (percent < 0) return <span className="lifetime lifetime-unknown" aria-hidden="true" />
+  return (
+    <span className={`lifetime lifetime-${token.state}`} role="meter" aria-label="Lifetime left" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <span className="lifetime-fill" style={{ width: `${percent}%` }} />
+      {tick !== null && token.state !== 'expired' && token.state !== 'revoked' && <span className="lifetime-tick" style={{ left: `${tick}%` }} />}
+    </span>
+  )
+}
+
+function RefreshCountdown({ refresh }: { refresh: NonNullable<Token['refresh']> }): JSX.Element {
+  const text = useClockText((now) => {
+    if (refresh.expirySource === 'none') return 'refresh token never expires'
+    if (refresh.expiresAt === null) return 'refresh token expiry unknown'
+    const left = refresh.expiresAt - now
+    return left > 0 ? `refresh ${formatLeft(left)}` : 'refresh token expired'
+  })
+  return <span className={text === 'refresh token expired' ? 'text-error' : undefined}>{text}</span>
+}
+
+/** The second line: refresh countdown, renewal policy, skew, a failure's sentence. */
+function Facts({ token }: { token: Token }): JSX.Element {
+  const skew = skewText(token.skewMs)
+  const failed = token.state === 'refresh-failed' && token.renewal.lastError
+  return (
+    <span className="token-facts">
+      {failed && (
+        <span className="text-error">
+          renewal failed: {token.renewal.lastError?.message}
+          {token.renewal.failures > 1 ? ` (${token.renewal.failures} tries)` : ''}
+        </span>
+      )}
+      {token.refresh && token.state !== 'revoked' && <RefreshCountdown refresh={token.refresh} />}
+      {token.state !== 'expired' && token.state !== 'revoked' && <span>{renewalText(token)}</span>}
+      {(token.state === 'expired' || token.state === 'revoked') && <span>{token.kind}</span>}
+      {skew && (
+        <span className="text-warn" title="Expiry times are corrected for it; check this machine's clock if it keeps growing.">
+          <AlertTriangle {...ICON_SMALL} aria-hidden="true" /> {skew}
+        </span>
+      )}
+    </span>
+  )
+}
+
+const stop = (event: MouseEvent): void => event.stopPropagation()
+
+export interface TokenRowProps {
+  token: Token
+  selected: boolean
+  index?: number
+  onSelect: (id: string, openDetail: boolean) => void
+}
+
+/** The unit of the whole app: one token, its countdown and its actions. Never its value. */
+export const TokenRow = memo(function TokenRow({ token, selected, index, onSelect }: TokenRowProps): JSX.Element {
+  const dead = token.state === 'expired' || token.state === 'revoked'
+  return (
+    <div
+      role="row"
+      id={`token-row-${token.id}`}
+      aria-rowindex={index === undefined ? undefined : index + 1}
+      aria-selected={selected}
+      aria-label={token.label}
+      className={`token-row token-row-${token.state}${selected ? ' is-selected' : ''}`}
+      onClick={() => onSelect(token.id, true)}
+    >
+      <span role="gridcell" className="token-dot-cell">
+        <StateDot state={token.state} />
+      </span>
+      <span role="gridcell" className="token-name-cell">
+        <span className="token-label">{token.label}</span>
+        <Facts token={token} />
+      </span>
+      <span role="gridcell" className="token-time-cell">
+        <TimeLeft token={token} />
+        <LifetimeBar token={token} />
+      </span>
+      <span role="gridcell" className="token-actions" onClick={stop}>
+        {token.state === 'refresh-failed' && (
+          <button type="button" className="button button-small" onClick={() => void refreshToken(token.id)}>
+            <RotateCcw {...ICON_SMALL} aria-hidden="true" /> Retry
+          </button>
+        )}
+        {dead ? (
+          <>
+            {token.state === 'expired' && token.renewal.method !== 'none' && (
+              <button type="button" className="button button-small" onClick={() => void refreshToken(token.id)}>
+                <RotateCcw {...ICON_SMALL} aria-hidden="true" /> Issue again
+              </button>
+            )}
+            <button type="button" className="icon-button" aria-label={`Dismiss ${token.label}`} title="Dismiss" onClick={() => void forgetToken(token.id)}>
+              <X {...ICON} aria-hidden="true" />
+            </button>
+          </>
+        ) : (
+          <span className="split-button">
+            <button type="button" className="button button-small button-primary split-main" onClick={() => void copyToken(token.id)}>
+              <Clipboard {...ICON_SMALL} aria-hidden="true" /> Copy
+            </button>
+            <CopyAsMenu token={token} compact />
+          </span>
+        )}
+        <MoreMenu token={token} />
+      </span>
+    </div>
+  )
+})
