@@ -178,6 +178,27 @@ describe('startMainProcess', () => {
     expect(electron.crashReporter.start).not.toHaveBeenCalled()
   })
 
+  it('guards every webContents app-wide, registered before ready', async () => {
+    const run = startMainProcess(['tokendesk'], {})
+    await vi.waitFor(() => expect(electron.calls).toContain('whenReady'))
+    expect(electron.listeners.get('web-contents-created')).toHaveLength(1)
+    electron.ready()
+    await run
+    const contents = {
+      on: vi.fn(),
+      setWindowOpenHandler: vi.fn(),
+      session: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn(), setDevicePermissionHandler: vi.fn() }
+    }
+    electron.app.emit('web-contents-created', {}, contents)
+    expect(contents.on.mock.calls.map(([event]) => event).sort()).toEqual(['will-attach-webview', 'will-frame-navigate', 'will-navigate', 'will-redirect'])
+    expect(contents.setWindowOpenHandler).toHaveBeenCalledTimes(1)
+    expect(contents.setWindowOpenHandler.mock.calls[0]![0]({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
+    const callback = vi.fn()
+    contents.session.setPermissionRequestHandler.mock.calls[0]![0]({}, 'media', callback, {})
+    expect(callback).toHaveBeenCalledWith(false)
+    expect(contents.session.setPermissionCheckHandler.mock.calls[0]![0]({}, 'media', 'app://tokendesk', {})).toBe(false)
+  })
+
   it('boots the core on the userData folder, registers IPC and the protocol, opens one window', async () => {
     await started(['tokendesk'])
     expect(electron.app.setPath).not.toHaveBeenCalled()

@@ -11,7 +11,7 @@ import { forwardCoreEvents, registerCommandHandlers, type Dispose } from './ipc'
 import { rendererEntryUrl, trustedOrigins } from './origins'
 import { registerAppScheme, serveRenderer } from './protocol'
 import { createElectronStoreBacking } from './settings-store'
-import { createAppWindow } from './window'
+import { createAppWindow, guardEveryWebContents } from './window'
 import { WindowRegistry } from './window-registry'
 
 export interface BundlePaths {
@@ -58,10 +58,12 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
   const registry = new WindowRegistry()
   app.on('second-instance', () => focus(registry.first()))
 
-  await app.whenReady()
-
   const originInput = { isPackaged: app.isPackaged, devServerUrl: env.ELECTRON_RENDERER_URL }
   const origins = trustedOrigins(originInput)
+  // Before any webContents can exist: whatever creates one later, it is guarded like our windows.
+  guardEveryWebContents(app, origins)
+
+  await app.whenReady()
   const paths = bundlePaths(import.meta.url)
   const iconPath = join(app.getAppPath(), 'resources', 'icon.png')
   const stopServing = serveRenderer(paths.rendererRoot)

@@ -78,6 +78,7 @@ const electron = vi.hoisted(() => {
 
   return {
     FakeBrowserWindow,
+    FakeWebContents,
     nativeTheme: { shouldUseDarkColors: false },
     shell: { openExternal: vi.fn(async (_url: string) => {}) }
   }
@@ -89,7 +90,7 @@ vi.mock('electron', () => ({
   shell: electron.shell
 }))
 
-const { appWindowOptions, createAppWindow, WINDOW_BACKGROUND } = await import('./window')
+const { appWindowOptions, createAppWindow, guardEveryWebContents, WINDOW_BACKGROUND } = await import('./window')
 
 type FakeWindow = InstanceType<typeof electron.FakeBrowserWindow>
 
@@ -116,6 +117,49 @@ function electronPermissionNames(): string[] {
   const union = line.slice(line.indexOf('permission:'), line.indexOf('callback:'))
   return [...union.matchAll(/'([a-zA-Z-]+)'/g)].map((m) => m[1]!)
 }
+
+const navigationTable: Array<[string, boolean, boolean]> = [
+  // [url, packaged, allowed]
+  ['app://tokendesk/index.html', true, true],
+  ['app://tokendesk/settings?tab=1#x', true, true],
+  ['app://tokendesk.evil/index.html', true, false],
+  ['app://evil/index.html', true, false],
+  ['app://user:pw@tokendesk/', true, false],
+  ['https://evil.example/', true, false],
+  ['https://tokendesk/', true, false],
+  ['http://localhost:5173/', true, false],
+  ['http://localhost:5173/', false, true],
+  ['http://localhost:5173.evil.example/', false, false],
+  ['http://127.0.0.1:5173/', false, false],
+  ['file:///etc/passwd', true, false],
+  ['javascript:alert(1)', true, false],
+  ['data:text/html,<h1>x</h1>', true, false],
+  ['about:blank', true, false],
+  ['not a url', true, false],
+  ['', true, false],
+  ['https://xn--tokendsk-b1a.example/', true, false]
+]
+
+const windowOpenTable: Array<[string, string | null]> = [
+  // [url, what reaches shell.openExternal]
+  ['https://docs.example/help', 'https://docs.example/help'],
+  ['https://example.com/a b', null],
+  ['http://example.com/', null],
+  ['javascript:alert(1)', null],
+  ['file:///etc/passwd', null],
+  ['smb://attacker/share', null],
+  ['ms-settings:', null],
+  ['app://tokendesk/index.html', null],
+  ['data:text/html,x', null],
+  [' https://example.com/', null],
+  ['https://example.com/ ', null],
+  ['https://example.com/\r\nX-Injected: 1', null],
+  ['https://example.com/\n', null],
+  ['\thttps://example.com/', null],
+  ['https://user:pass@example.com/', null],
+  ['https:\\\\example.com\\x', null],
+  ['not a url', null]
+]
 
 beforeEach(() => {
   electron.FakeBrowserWindow.created = []
@@ -194,27 +238,6 @@ describe('createAppWindow', () => {
     expect((window.options.webPreferences as { devTools: boolean }).devTools).toBe(false)
   })
 
-  const navigationTable: Array<[string, boolean, boolean]> = [
-    // [url, packaged, allowed]
-    ['app://tokendesk/index.html', true, true],
-    ['app://tokendesk/settings?tab=1#x', true, true],
-    ['app://tokendesk.evil/index.html', true, false],
-    ['app://evil/index.html', true, false],
-    ['app://user:pw@tokendesk/', true, false],
-    ['https://evil.example/', true, false],
-    ['https://tokendesk/', true, false],
-    ['http://localhost:5173/', true, false],
-    ['http://localhost:5173/', false, true],
-    ['http://localhost:5173.evil.example/', false, false],
-    ['http://127.0.0.1:5173/', false, false],
-    ['file:///etc/passwd', true, false],
-    ['javascript:alert(1)', true, false],
-    ['data:text/html,<h1>x</h1>', true, false],
-    ['about:blank', true, false],
-    ['not a url', true, false],
-    ['', true, false],
-    ['https://xn--tokendsk-b1a.example/', true, false]
-  ]
 
   describe.each(['will-navigate', 'will-frame-navigate', 'will-redirect'])('%s', (eventName) => {
     it.each(navigationTable)('%s (packaged %s) allowed: %s', (url, isPackaged, allowed) => {
@@ -244,26 +267,6 @@ describe('createAppWindow', () => {
     expect(event.preventDefault).toHaveBeenCalledTimes(1)
   })
 
-  const windowOpenTable: Array<[string, string | null]> = [
-    // [url, what reaches shell.openExternal]
-    ['https://docs.example/help', 'https://docs.example/help'],
-    ['https://example.com/a b', null],
-    ['http://example.com/', null],
-    ['javascript:alert(1)', null],
-    ['file:///etc/passwd', null],
-    ['smb://attacker/share', null],
-    ['ms-settings:', null],
-    ['app://tokendesk/index.html', null],
-    ['data:text/html,x', null],
-    [' https://example.com/', null],
-    ['https://example.com/ ', null],
-    ['https://example.com/\r\nX-Injected: 1', null],
-    ['https://example.com/\n', null],
-    ['\thttps://example.com/', null],
-    ['https://user:pass@example.com/', null],
-    ['https:\\\\example.com\\x', null],
-    ['not a url', null]
-  ]
 
   it.each(windowOpenTable)('window.open(%j) is denied; opens externally: %s', async (url, external) => {
     const window = newWindow()
@@ -323,5 +326,70 @@ describe('createAppWindow', () => {
       onLoadFailed
     })
     await vi.waitFor(() => expect(onLoadFailed).toHaveBeenCalledWith(loadError))
+  })
+})
+
+describe('guardEveryWebContents: a webContents made any other way', () => {
+  type FakeContents = InstanceType<typeof electron.FakeWebContents>
+
+  function fakeApp(): { on: (event: string, listener: Listener) => unknown; emit: (event: string, ...args: unknown[]) => void } {
+    const listeners = new Map<string, Listener[]>()
+    return {
+      on: (event, listener) => listeners.set(event, [...(listeners.get(event) ?? []), listener]),
+      emit: (event, ...args) => {
+        for (const listener of listeners.get(event) ?? []) listener(...args)
+      }
+    }
+  }
+
+  /** A webContents Electron created without the factory (child window, webview, devtools…). */
+  function strayContents(isPackaged = true): FakeContents {
+    const app = fakeApp()
+    guardEveryWebContents(app as never, trustedOrigins({ isPackaged, devServerUrl: DEV_URL }))
+    const contents = new electron.FakeWebContents()
+    app.emit('web-contents-created', { preventDefault: vi.fn() }, contents)
+    return contents
+  }
+
+  it('gets exactly the listeners and handlers of a factory window', () => {
+    const stray = strayContents()
+    const factory = newWindow().webContents
+    expect([...stray.listeners.keys()].sort()).toEqual([...factory.listeners.keys()].sort())
+    expect(stray.windowOpenHandler).not.toBeNull()
+    expect(stray.session.requestHandler).not.toBeNull()
+    expect(stray.session.checkHandler).not.toBeNull()
+    expect(stray.session.deviceHandler).not.toBeNull()
+  })
+
+  describe.each(['will-navigate', 'will-frame-navigate', 'will-redirect'])('%s', (eventName) => {
+    it.each(navigationTable)('%s (packaged %s) allowed: %s', (url, isPackaged, allowed) => {
+      const contents = strayContents(isPackaged)
+      const event = { url, preventDefault: vi.fn() }
+      contents.emit(eventName, event, url)
+      expect(event.preventDefault).toHaveBeenCalledTimes(allowed ? 0 : 1)
+    })
+  })
+
+  it('refuses every <webview>', () => {
+    const event = { preventDefault: vi.fn() }
+    strayContents().emit('will-attach-webview', event, {}, { src: 'app://tokendesk/index.html' })
+    expect(event.preventDefault).toHaveBeenCalledTimes(1)
+  })
+
+  it.each(windowOpenTable)('window.open(%j) is denied; opens externally: %s', (url, external) => {
+    expect(strayContents().windowOpenHandler!({ url })).toEqual({ action: 'deny' })
+    if (external === null) expect(electron.shell.openExternal).not.toHaveBeenCalled()
+    else expect(electron.shell.openExternal).toHaveBeenCalledWith(external)
+  })
+
+  it('denies every permission request and check on its session', () => {
+    const { session } = strayContents()
+    for (const permission of electronPermissionNames()) {
+      const callback = vi.fn()
+      session.requestHandler!({}, permission, callback, { requestingUrl: APP_ENTRY_URL })
+      expect(callback, permission).toHaveBeenCalledWith(false)
+      expect(session.checkHandler!({}, permission, 'app://tokendesk', {}), permission).toBe(false)
+    }
+    expect(session.deviceHandler!({ deviceType: 'hid', origin: 'app://tokendesk' })).toBe(false)
   })
 })

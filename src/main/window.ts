@@ -1,4 +1,4 @@
-import { BrowserWindow, nativeTheme, shell, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron'
+import { BrowserWindow, nativeTheme, shell, type App, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron'
 import { externalLinkTarget } from './external-links'
 import { isTrustedUrl, type TrustedOrigins } from './origins'
 import { WindowRegistry } from './window-registry'
@@ -85,6 +85,27 @@ export function denyAllPermissions(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   session.setPermissionCheckHandler(() => false)
   session.setDevicePermissionHandler(() => false)
+}
+
+/**
+ * The same guards, app-wide: every webContents Electron creates (a window made without the
+ * factory, a child window, a <webview> that slipped through, DevTools) gets the factory's
+ * navigation, window-open and permission rules the moment it exists. The factory still guards its
+ * own windows explicitly; doing it twice is harmless (same handlers, same verdicts).
+ */
+export function guardEveryWebContents(
+  app: Pick<App, 'on'>,
+  origins: TrustedOrigins,
+  openExternal: OpenExternal = (url) => shell.openExternal(url)
+): void {
+  const sessions = new WeakSet<Session>()
+  app.on('web-contents-created', (_event, contents) => {
+    guardWebContents(contents, origins, openExternal)
+    if (!sessions.has(contents.session)) {
+      sessions.add(contents.session)
+      denyAllPermissions(contents.session)
+    }
+  })
 }
 
 export interface CreateAppWindowInput {
