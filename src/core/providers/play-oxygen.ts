@@ -97,7 +97,8 @@ const FIELD_FOR_MEMBER: Record<string, { name: string; label: string }> = {
   secret: { name: 'secret', label: 'Secret' }
 }
 
-function loginError(response: HttpResponse, clientId: string, secrets: string[]): AppError {
+/** A failed login as a sentence (exported for the property test: any answer → an AppError). */
+export function playOxygenLoginError(response: HttpResponse, clientId: string, secrets: string[]): AppError {
   const body = parsedBody(response)
   const details: Record<string, unknown> = { status: response.status, purpose: PURPOSE }
   if (response.status === 401) {
@@ -110,8 +111,10 @@ function loginError(response: HttpResponse, clientId: string, secrets: string[])
     const pointed = pointedFields(body)
     if (pointed.length > 0) {
       const fields: Record<string, string> = {}
-      for (const { field, detail } of pointed) fields[FIELD_FOR_MEMBER[field]?.name ?? field] = detail
-      const names = pointed.map(({ field }) => FIELD_FOR_MEMBER[field]?.label ?? field).join(' and ')
+      // The server's own words per field, never with a credential in them.
+      const redact = (text: string): string => secrets.reduce((out, secret) => (secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text)
+      for (const { field, detail } of pointed) fields[redact(FIELD_FOR_MEMBER[field]?.name ?? field)] = redact(detail)
+      const names = pointed.map(({ field }) => redact(FIELD_FOR_MEMBER[field]?.label ?? field)).join(' and ')
       return new AppError('VALIDATION_FAILED', `Play Oxygen refused the login of client ${clientId}: the ${names} ${pointed.length > 1 ? 'are' : 'is'} missing or invalid. Edit the client and enter ${pointed.length > 1 ? 'them' : 'it'}.`, {
         ...details,
         fields
@@ -119,12 +122,12 @@ function loginError(response: HttpResponse, clientId: string, secrets: string[])
     }
   }
   if (response.status === 404) {
-    // A Phoenix JSON 404 for the login route itself means the client is unknown; anything else is the wrong address.
+    // A Phoenix JSON 404 is either an unknown client or a wrong path on a Phoenix server: the sentence names both.
     const isPhoenixNotFound = body !== undefined && typeof body === 'object' && body !== null && 'errors' in body
     if (isPhoenixNotFound && response.headers['content-type']?.includes('json')) {
       return new AppError(
         'CLIENT_REJECTED',
-        `Play Oxygen does not know client ${clientId} (HTTP 404). Check the client ID — or the base URL, if every client gets this.`,
+        `Play Oxygen does not know client ${clientId} (HTTP 404). Check the client ID. Check the base URL too if every client gets this: it is the server's root, without /api.`,
         { ...details, fields: { clientId: 'Check the client ID.', baseUrl: 'Check the base URL.' } }
       )
     }
@@ -164,7 +167,7 @@ async function issueSession(input: FlowInput, ctx: ProviderContext): Promise<Iss
     allowInsecureHttp: insecureAllowed(input.account),
     retry: 'safe'
   })
-  if (response.status !== 200 && response.status !== 201) throw loginError(response, clientId, secrets)
+  if (response.status !== 200 && response.status !== 201) throw playOxygenLoginError(response, clientId, secrets)
   if (parsedBody(response) === undefined) {
     throw new AppError('UPSTREAM_BAD_RESPONSE', `${PURPOSE}: the server's answer is not JSON. Check the base URL: it is the server's root, without /api.`, {
       status: response.status,
