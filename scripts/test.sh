@@ -14,6 +14,10 @@ npm run --silent typecheck
 step "lint (including import boundaries)"
 npm run --silent lint
 
+step "Electron security lint (Electronegativity over src/, SARIF parsed against a reviewed allowlist)"
+mkdir -p test-results
+npx tsx scripts/electronegativity.ts
+
 step "build"
 npx electron-vite build >/dev/null
 echo "build: out/ ready"
