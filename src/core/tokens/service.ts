@@ -223,6 +223,11 @@ export class TokensService {
     return { notify: owner.notify, tokensUpdated: updated }
   }
 
+  /** Resolves when no renewal is running (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()])
+  }
+
   async flush(): Promise<void> {
     this.flushEvents()
     await this.options.records.flush()
@@ -231,6 +236,7 @@ export class TokensService {
   async dispose(): Promise<void> {
     this.disposed = true
     this.scheduler.dispose()
+    await this.settled()
     this.options.clipboard?.clearNow('quit')
     this.options.clipboard?.dispose()
     this.flushEvents()
@@ -453,7 +459,9 @@ export class TokensService {
     let current = token
     if (state !== token.state) {
       current = this.save({ ...token, state, updatedAt: now }, true)
-      if (state === 'expiring') {
+      // A token about to be renewed is not news: only one that will really expire gets a notice.
+      const renewalPending = current.renewal.nextAt !== null && current.renewal.failures === 0
+      if (state === 'expiring' && !renewalPending) {
         this.audit(id, 'expiring', 'expiring soon')
         this.notice(current, 'expiring', `${current.label} expires soon`, `Expires at ${new Date(current.expiresAt ?? now).toLocaleTimeString()}.`)
       } else if (state === 'expired') {
