@@ -153,8 +153,10 @@ const info: ProviderInfo = {
     {
       id: 'sandbox-demo-user',
       label: 'Built-in sandbox: demo.user',
-      description: 'DEMO ONLY: the sandbox’s published demo login (base URL: the sandbox origin + /keycloak-proxy). Never use these values anywhere real.',
-      fields: { bodyFormat: 'json', username: 'demo.user', password: 'demo-user-password', windowsAuthentication: false }
+      // The password is a secret field, so it is named in the sentence rather than carried in `fields` (which are stored as plain settings).
+      description:
+        'DEMO ONLY: the sandbox’s published demo login: base URL = the sandbox origin + /keycloak-proxy, password demo-user-password, client tokendesk-demo / demo-client-secret. Never use these values anywhere real.',
+      fields: { bodyFormat: 'json', username: 'demo.user', windowsAuthentication: false }
     }
   ]
 }
