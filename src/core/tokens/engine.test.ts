@@ -393,3 +393,48 @@ describe('auto-renew, on a fake clock kept in step with the sandbox clock', () =
     expect(audit.at(-1)!.detail).toMatch(/logging in again/)
   })
 })
+
+describe('--demo', () => {
+  function bootDemo(): Core {
+    const paths = dataPaths(dir)
+    const log = createFileLogger({ file: paths.logFile })
+    const settings = openSettingsStore({ file: paths.settingsFile, log })
+    settings.update((s) => ({ ...s, secrets: { ...s.secrets, backend: 'memory', chosenByUser: true } }))
+    const ready = creds()
+    const persistent: SecretStore = { backend: 'memory', health: () => keychain.health(), get: (k) => keychain.get(k), set: (k, v) => keychain.set(k, v), delete: (k) => keychain.delete(k), keys: () => keychain.keys() }
+    const core = createCore({
+      host: 'browser',
+      version: 'test',
+      runtime: 'test',
+      paths,
+      log,
+      settings,
+      secretStore: persistent,
+      sandboxStatus: () => ({ status: 'running', origin: ready.origin, baseUrls: ready.baseUrls, credentials: ready.credentials })
+    })
+    cores.push(core)
+    return core
+  }
+
+  it('creates one ready account per API with its apps, each issuing its primary token in one call; a second start reuses them', async () => {
+    const core = bootDemo()
+    await core.seedDemo()
+    const { accounts, apps } = await call(core, 'accounts.list', {})
+    expect(accounts.map((a) => [a.name, a.demo])).toEqual([
+      ['Demo Respoke', true],
+      ['Demo PocketPaw', true],
+      ['Demo Play Oxygen', true],
+      ['Demo Keycloak', true]
+    ])
+    expect(apps.map((a) => a.name)).toEqual(['Demo app', 'Demo app 2', 'Client 1001', 'Client 1002', 'tokendesk-demo', 'tokendesk-service'])
+    for (const account of accounts) {
+      const app = apps.find((a) => a.accountId === account.id)
+      const token = await call(core, 'tokens.issue', { accountId: account.id, ...(app ? { appId: app.id } : {}) })
+      expect(token.state, account.name).toBe('live')
+      expect(token.demo).toBe(true)
+    }
+    await core.seedDemo()
+    expect((await call(core, 'accounts.list', {})).accounts).toHaveLength(4)
+    expect((await call(core, 'accounts.list', {})).apps).toHaveLength(6)
+  })
+})
