@@ -1,13 +1,18 @@
 import WebSocket from 'ws'
-import { expect, test } from '../fixtures'
+import { expect, launchChromium, test } from '../fixtures'
 
 test.beforeEach(({}, testInfo) => {
   test.skip(testInfo.project.name !== 'web', 'browser-mode host only')
 })
 
-function wsUrl(pageUrl: string, secret: string | null): string {
-  const url = new URL(pageUrl)
-  return `ws://${url.host}/ws${secret === null ? '' : `?secret=${encodeURIComponent(secret)}`}`
+/** The page's WebSocket URL: it never carries the secret, which travels as a subprotocol. */
+function wsUrl(pageUrl: string): string {
+  return `ws://${new URL(pageUrl).host}/ws`
+}
+
+/** What the page offers: the version protocol and, if known, the secret as a second protocol. */
+function protocols(secret: string | null): string[] {
+  return secret === null ? ['tokendesk.v1'] : ['tokendesk.v1', `tokendesk.secret.${secret}`]
 }
 
 function secretOf(pageUrl: string): string {
@@ -15,9 +20,9 @@ function secretOf(pageUrl: string): string {
 }
 
 /** Resolves with the HTTP status of a refused upgrade, or 101 when the socket opened. */
-function tryOpen(url: string, origin: string | undefined): Promise<number> {
+function tryOpen(url: string, offered: string[], origin: string | undefined): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, origin ? { origin } : {})
+    const ws = new WebSocket(url, offered, origin ? { origin } : {})
     ws.on('open', () => {
       ws.close()
       resolve(101)
@@ -30,16 +35,35 @@ function tryOpen(url: string, origin: string | undefined): Promise<number> {
 test('the WebSocket refuses a missing secret, a wrong one and a foreign Origin', async ({ app }) => {
   const url = app.url!
   const origin = new URL(url).origin
-  expect(await tryOpen(wsUrl(url, null), origin)).toBe(401)
-  expect(await tryOpen(wsUrl(url, 'wrong-secret-wrong-secret-wrong'), origin)).toBe(401)
-  expect(await tryOpen(wsUrl(url, secretOf(url)), 'https://evil.example')).toBe(403)
-  expect(await tryOpen(wsUrl(url, secretOf(url)), undefined)).toBe(403)
-  expect(await tryOpen(wsUrl(url, secretOf(url)), origin)).toBe(101)
+  expect(await tryOpen(wsUrl(url), protocols(null), origin)).toBe(401)
+  expect(await tryOpen(wsUrl(url), protocols('wrong-secret-wrong-secret-wrong'), origin)).toBe(401)
+  // The secret in the URL query is not accepted: it would sit in the request line.
+  expect(await tryOpen(`${wsUrl(url)}?secret=${secretOf(url)}`, protocols(null), origin)).toBe(401)
+  expect(await tryOpen(wsUrl(url), protocols(secretOf(url)), 'https://evil.example')).toBe(403)
+  expect(await tryOpen(wsUrl(url), protocols(secretOf(url)), undefined)).toBe(403)
+  expect(await tryOpen(wsUrl(url), protocols(secretOf(url)), origin)).toBe(101)
+})
+
+test("the page's WebSocket URL (its request line) never carries the launch secret", async ({ app }) => {
+  const url = app.url!
+  const secret = secretOf(url)
+  const browser = await launchChromium()
+  try {
+    const page = await browser.newPage()
+    const sockets: string[] = []
+    page.on('websocket', (ws) => sockets.push(ws.url()))
+    await page.goto(url)
+    await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible()
+    expect(sockets).toEqual([wsUrl(url)])
+    expect(sockets.join(' ')).not.toContain(secret)
+  } finally {
+    await browser.close()
+  }
 })
 
 test('a malformed or unknown command gets a typed error and the host keeps serving', async ({ app }) => {
   const url = app.url!
-  const ws = new WebSocket(wsUrl(url, secretOf(url)), { origin: new URL(url).origin })
+  const ws = new WebSocket(wsUrl(url), protocols(secretOf(url)), { origin: new URL(url).origin })
   const frames: unknown[] = []
   ws.on('message', (data) => frames.push(JSON.parse(data.toString())))
   await new Promise((resolve) => ws.on('open', resolve))
@@ -48,7 +72,8 @@ test('a malformed or unknown command gets a typed error and the host keeps servi
   ws.send(JSON.stringify({ type: 'call', id: 8, command: 'app.info', request: { unexpected: true } }))
   ws.send(JSON.stringify({ type: 'call', id: 9, command: 'app.info', request: {} }))
   await expect.poll(() => frames.length).toBe(4)
-  expect(frames).toContainEqual({ type: 'result', id: 0, result: { ok: false, error: expect.objectContaining({ code: 'INVALID_REQUEST' }) } })
+  // A frame that is not a call at all gets a frame-level error: no id, so no call can mistake it for its answer.
+  expect(frames).toContainEqual({ type: 'error', error: expect.objectContaining({ code: 'INVALID_REQUEST' }) })
   expect(frames).toContainEqual({ type: 'result', id: 7, result: { ok: false, error: expect.objectContaining({ code: 'UNKNOWN_COMMAND' }) } })
   expect(frames).toContainEqual({ type: 'result', id: 8, result: { ok: false, error: expect.objectContaining({ code: 'INVALID_REQUEST' }) } })
   expect(frames).toContainEqual({ type: 'result', id: 9, result: { ok: true, value: expect.objectContaining({ name: 'TokenDesk', host: 'browser' }) } })
