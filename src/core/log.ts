@@ -37,19 +37,43 @@ export interface FileLoggerOptions {
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 /**
+ * The values no log line may carry. Bounded: every issued or renewed token registers its value,
+ * so an unbounded set would grow for as long as the app runs. The most recently registered
+ * values are kept (credentials are registered again on every use, so they stay); a value
+ * evicted here belongs to a token long since replaced.
+ */
+export class RedactionSet {
+  private readonly values = new Map<string, true>()
+
+  constructor(private readonly limit = 20_000) {}
+
+  add(value: string): void {
+    if (value.length < MIN_REDACT_LENGTH) return
+    this.values.delete(value)
+    this.values.set(value, true)
+    if (this.values.size > this.limit) this.values.delete(this.values.keys().next().value!)
+  }
+
+  get size(): number {
+    return this.values.size
+  }
+
+  scrub(text: string): string {
+    let out = text
+    for (const secret of this.values.keys()) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+    return out
+  }
+}
+
+/**
  * A small append-only file logger with redaction. Every line passes through `scrub`, which
  * replaces every registered secret; the canary tests check that none survives.
  */
 export function createFileLogger(options: FileLoggerOptions): Logger {
-  const secrets = new Set<string>()
+  const secrets = new RedactionSet()
   const minLevel = LEVELS[options.minLevel ?? 'info']
   let ready = false
-
-  const scrub = (text: string): string => {
-    let out = text
-    for (const secret of secrets) out = out.split(secret).join(REDACTED)
-    return out
-  }
+  const scrub = (text: string): string => secrets.scrub(text)
 
   const write = (level: LogLevel, scope: string, message: string, extra?: unknown): void => {
     if (LEVELS[level] < minLevel) return
@@ -71,20 +95,16 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
     info: (s, m, e) => write('info', s, m, e),
     warn: (s, m, e) => write('warn', s, m, e),
     error: (s, m, e) => write('error', s, m, e),
-    redact: (value) => {
-      if (value.length >= MIN_REDACT_LENGTH) secrets.add(value)
-    }
+    redact: (value) => secrets.add(value)
   }
 }
 
 /** For tests: collects lines in memory, with the same redaction. */
 export function createMemoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = []
-  const secrets = new Set<string>()
+  const secrets = new RedactionSet()
   const write = (level: LogLevel, scope: string, message: string, extra?: unknown): void => {
-    let line = `${level} [${scope}] ${message}${describe(extra)}`
-    for (const secret of secrets) line = line.split(secret).join(REDACTED)
-    lines.push(line)
+    lines.push(secrets.scrub(`${level} [${scope}] ${message}${describe(extra)}`))
   }
   return {
     lines,
@@ -92,8 +112,6 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
     info: (s, m, e) => write('info', s, m, e),
     warn: (s, m, e) => write('warn', s, m, e),
     error: (s, m, e) => write('error', s, m, e),
-    redact: (value) => {
-      if (value.length >= MIN_REDACT_LENGTH) secrets.add(value)
-    }
+    redact: (value) => secrets.add(value)
   }
 }
