@@ -121,6 +121,7 @@ function kindOf(value: unknown): string {
   if (typeof value === 'object') return 'an object'
   if (typeof value === 'number') return 'a number'
   if (typeof value === 'boolean') return 'true/false'
+  if (typeof value === 'string') return 'a long text'
   return typeof value
 }
 
