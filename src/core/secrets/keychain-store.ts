@@ -91,6 +91,8 @@ export class KeychainSecretStore implements SecretStore {
   private probeInFlight: Promise<number> | null = null
   private readonly locks = new KeyedMutex()
   private stuckCalls = 0
+  /** The last failure logged: a keychain that stays broken is logged once, not on every probe. */
+  private lastLoggedFailure: string | null = null
 
   constructor(options: KeychainStoreOptions) {
     this.log = options.log
@@ -103,6 +105,10 @@ export class KeychainSecretStore implements SecretStore {
     const base = { backend: 'keychain' as const, location: locationName(this.service), ephemeral: false }
     try {
       const probeMs = await this.verifyUnlocked()
+      if (this.lastLoggedFailure !== null) {
+        this.lastLoggedFailure = null
+        this.log.info('keychain', 'the keychain works again')
+      }
       return { ...base, status: 'ok', checkedAt: Date.now(), probeMs: Math.round(probeMs * 10) / 10 }
     } catch (error) {
       const code: KeychainErrorCode = isAppError(error) && error.code.startsWith('KEYCHAIN_') ? (error.code as KeychainErrorCode) : 'KEYCHAIN_UNAVAILABLE'
@@ -304,8 +310,13 @@ export class KeychainSecretStore implements SecretStore {
     if (isAppError(error)) return error
     const message = error instanceof Error ? error.message : String(error)
     const code = classifyKeychainMessage(message)
-    // libsecret / OS messages carry no secret values; they go to the log for support, never to the UI.
-    this.log.warn('keychain', `${operation} failed: ${code}`, { library: message.slice(0, 300) })
+    // libsecret / OS messages carry no secret values; they go to the log for support, never to
+    // the UI. A state change is logged once: health probes repeat every few seconds.
+    const failure = `${code}: ${message.slice(0, 300)}`
+    if (failure !== this.lastLoggedFailure) {
+      this.lastLoggedFailure = failure
+      this.log.warn('keychain', `${operation} failed: ${code}`, { library: message.slice(0, 300) })
+    }
     return keychainError(code, this.timeoutMs)
   }
 }
