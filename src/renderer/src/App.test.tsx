@@ -43,7 +43,7 @@ describe('App shell', () => {
 
   it('shows diagnostics from the bridge, with the keychain reason and its fix', async () => {
     const fake = setup({ 'app.info': () => ({ ok: true, value: info }), 'app.diagnostics': () => ({ ok: true, value: diagnostics }) })
-    await userEvent.click(screen.getByRole('button', { name: /Check this machine/ }))
+    await userEvent.click(await screen.findByRole('button', { name: /Check this machine/ }))
     expect(await screen.findByTestId('app-version')).toHaveTextContent('1.2.3')
     expect(screen.getByTestId('app-data-dir')).toHaveTextContent('/home/dev/.config/TokenDesk')
     const secretCard = screen.getByRole('region', { name: 'Secret store' })
@@ -79,5 +79,27 @@ describe('App shell', () => {
     expect(screen.getByRole('status')).toHaveTextContent('Reconnecting')
     act(() => fake.setState('no-secret'))
     expect(screen.getByRole('heading', { name: 'This page needs its launch link' })).toBeVisible()
+  })
+
+  it('says a launch link is out of date instead of "Reconnecting…" forever when it never got in', () => {
+    const fake = fakeBridge({})
+    unwire = wireBridge(fake.bridge)
+    render(<App host="browser" />)
+    // The server refuses the handshake: the bridge only ever sees closes, and retries.
+    act(() => fake.setState('reconnecting'))
+    expect(screen.getByRole('status')).toHaveTextContent('Reconnecting')
+    act(() => fake.setState('reconnecting'))
+    act(() => fake.setState('reconnecting'))
+    expect(screen.getByRole('heading', { name: 'This launch link is out of date' })).toBeVisible()
+    expect(screen.getByRole('alert')).toHaveTextContent('TokenDesk is running at')
+    expect(screen.getByText('Link not accepted')).toBeVisible()
+  })
+
+  it('after a long outage of a page that was connected, says the link may be stale and where the new one is', () => {
+    const fake = setup({})
+    for (let i = 0; i < 6; i++) act(() => fake.setState('reconnecting'))
+    expect(screen.getByRole('status')).toHaveTextContent('if TokenDesk was restarted, this page’s link is stale')
+    act(() => fake.setState('connected'))
+    expect(screen.queryByText(/Reconnecting/)).toBeNull()
   })
 })

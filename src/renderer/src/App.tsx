@@ -1,72 +1,115 @@
 import { useEffect, useRef, type JSX } from 'react'
 import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
+import { AccountPage } from './features/accounts/AccountPage'
+import { AddAccountDialog } from './features/accounts/AddAccountDialog'
 import { NoAccounts } from './features/accounts/NoAccounts'
 import { DiagnosticsView } from './features/diagnostics/DiagnosticsView'
+import { CommandPalette } from './features/palette/CommandPalette'
 import { FirstRunPrompt } from './features/settings/FirstRunPrompt'
 import { SettingsView } from './features/settings/SettingsView'
-import { useAppStore, type View } from './store/app-store'
+import { ShortcutSheet } from './features/shortcuts/ShortcutSheet'
+import { useGlobalShortcuts } from './features/shortcuts/useGlobalShortcuts'
+import { AllTokensView, TimelineView, TokenToaster } from './features/tokens'
+import { useAccountsStore } from './store/accounts-store'
+import { STALE_AFTER, useAppStore } from './store/app-store'
 
-const SHORTCUTS: Record<string, View> = { '1': 'accounts', '2': 'diagnostics', '3': 'settings' }
+const WHERE_THE_LINK_IS =
+  'The current link is the "TokenDesk is running at …" line in the terminal where npm start runs (each start prints a new one). If TokenDesk is not running any more, start it again with npm start.'
 
 function NoSecret(): JSX.Element {
   return (
     <section className="empty" role="alert">
       <h1>This page needs its launch link</h1>
       <p className="empty-lead">
-        Browser mode only answers the exact link that <code>npm start</code> printed (it carries a one-time secret). Open
-        that link, or restart TokenDesk to get a new one.
+        Browser mode only answers the exact link that <code>npm start</code> printed (it carries a one-time secret). Open that link, or
+        restart TokenDesk to get a new one.
       </p>
     </section>
   )
 }
 
+/** The link's secret is not (or no longer) accepted: retrying cannot help, so say what will. */
+function StaleLink(): JSX.Element {
+  return (
+    <section className="empty" role="alert" aria-labelledby="stale-title">
+      <h1 id="stale-title">This launch link is out of date</h1>
+      <p className="empty-lead">
+        TokenDesk turned this page away: its link belongs to an earlier start of TokenDesk, or it was copied incompletely. {WHERE_THE_LINK_IS}
+      </p>
+      <div className="empty-actions">
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          Try this link again
+        </button>
+      </div>
+    </section>
+  )
+}
+
+function ConnectionBanner(): JSX.Element | null {
+  const connection = useAppStore((s) => s.connection)
+  const failed = useAppStore((s) => s.failedAttempts)
+  if (connection !== 'reconnecting') return null
+  return (
+    <p className="banner" role="status">
+      Lost the connection to TokenDesk. Reconnecting…
+      {failed >= STALE_AFTER && <span className="banner-more"> Still no answer: if TokenDesk was restarted, this page’s link is stale. {WHERE_THE_LINK_IS}</span>}
+    </p>
+  )
+}
+
+function Home(): JSX.Element {
+  const accounts = useAccountsStore((s) => s.accounts)
+  const loadError = useAccountsStore((s) => s.error)
+  const noAccounts = (accounts !== null && accounts.length === 0) || (accounts === null && loadError !== null)
+  return (
+    <>
+      <FirstRunPrompt />
+      {noAccounts ? <NoAccounts /> : <AllTokensView />}
+    </>
+  )
+}
+
 export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
   const view = useAppStore((s) => s.view)
+  const accountId = useAppStore((s) => s.accountId)
   const connection = useAppStore((s) => s.connection)
-  const viewChosen = useAppStore((s) => s.viewChosen)
   const main = useRef<HTMLElement>(null)
+  useGlobalShortcuts()
 
   // Each view opens at its top, not at the scroll position of the one before.
   useEffect(() => {
     if (main.current) main.current.scrollTop = 0
-  }, [view])
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      const target = SHORTCUTS[event.key]
-      if (event.altKey && !event.ctrlKey && !event.metaKey && target) {
-        event.preventDefault()
-        viewChosen(target)
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [viewChosen])
+  }, [view, accountId])
 
   return (
     <div className="app">
       <TitleBar host={host} />
       <Sidebar />
       <main className="main" id="main" ref={main}>
-        {connection === 'reconnecting' && (
-          <p className="banner" role="status">
-            Lost the connection to TokenDesk. Reconnecting…
-          </p>
-        )}
+        <ConnectionBanner />
         {connection === 'no-secret' ? (
           <NoSecret />
-        ) : view === 'accounts' ? (
-          <>
-            <FirstRunPrompt />
-            <NoAccounts />
-          </>
+        ) : connection === 'refused' ? (
+          <StaleLink />
+        ) : view === 'all-tokens' ? (
+          <Home />
+        ) : view === 'timeline' ? (
+          <TimelineView />
+        ) : view === 'account' && accountId ? (
+          <AccountPage key={accountId} accountId={accountId} />
         ) : view === 'diagnostics' ? (
           <DiagnosticsView />
-        ) : (
+        ) : view === 'settings' ? (
           <SettingsView />
+        ) : (
+          <Home />
         )}
       </main>
+      <AddAccountDialog />
+      <CommandPalette />
+      <ShortcutSheet />
+      <TokenToaster />
     </div>
   )
 }

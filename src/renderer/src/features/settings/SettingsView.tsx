@@ -1,9 +1,10 @@
-import { Lock, LockOpen, Vault } from 'lucide-react'
+import { FileLock, Lock, LockOpen } from 'lucide-react'
 import { useEffect, useState, type JSX } from 'react'
 import type { SecretBackend, SecretsStatus, SecretStoreHealth } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import { Callout } from '../../components/Callout'
 import { PageHeader } from '../../components/PageHeader'
+import { ErrorCallout } from '../accounts/ErrorCallout'
 import { StatusPill } from '../../components/StatusPill'
 import { bridge, refreshSecrets, useAppStore } from '../../store/app-store'
 import { BACKENDS, backendLabel, healthPill } from './backends'
@@ -15,7 +16,12 @@ type Notice = { tone: 'ok' | 'error'; text: string; fix?: string; action?: { lab
 
 function fixOf(error: AppErrorData): string | undefined {
   const fix = error.details?.fix
-  return typeof fix === 'string' ? fix : undefined
+  return typeof fix === 'string' ? here(fix) : undefined
+}
+
+/** The engine's fixes say "in Settings"; on this page that sends you where you already are. */
+export function here(text: string): string {
+  return text.replace(/\b(in|from|open) Settings\b/g, 'on this page')
 }
 
 function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice: (n: Notice) => void }): JSX.Element {
@@ -61,18 +67,23 @@ function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice:
             <div className="choice-main">
               <div className="choice-title">
                 <strong>{label}</strong>
-                {active && <span className="badge">In use</span>}
+                {active && (health?.status === 'ok' ? <span className="badge">In use</span> : <span className="badge badge-warn">Selected, not usable</span>)}
                 {pill && <StatusPill tone={pill.tone}>{pill.label}</StatusPill>}
               </div>
               <p className="muted">{description}</p>
               {health?.reason && health.status !== 'ok' && (
                 <p className="choice-reason">
                   {health.reason}
-                  {health.fix && <> Fix: {health.fix}</>}
+                  {health.fix && <> Fix: {here(health.fix)}</>}
                 </p>
               )}
             </div>
-            {!active && (
+            {!active && backend === 'vault' && status.vault.state === 'absent' ? (
+              <button type="button" className="button" onClick={() => document.querySelector<HTMLInputElement>('[data-testid="vault-create"] input')?.focus()}>
+                Create a vault…
+              </button>
+            ) : (
+              !active && (
               <button
                 type="button"
                 className="button"
@@ -82,6 +93,7 @@ function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice:
               >
                 {switching === backend ? (fromUnreadable ? 'Switching…' : 'Moving secrets…') : 'Use this'}
               </button>
+              )
             )}
           </li>
         )
@@ -93,6 +105,8 @@ function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice:
 function VaultPanel({ status, onNotice }: { status: SecretsStatus; onNotice: (n: Notice) => void }): JSX.Element {
   const { vault } = status
   const api = bridge().api
+  // Creating a vault while the store in use cannot be used (or none was chosen yet) also switches to it.
+  const adopt = status.active.backend !== 'vault' && (status.active.status !== 'ok' || !status.backendChosen)
   const done = (text: string) => (result: { ok: boolean; error?: AppErrorData }): AppErrorData | null => {
     if (!result.ok) return result.error ?? null
     onNotice({ tone: 'ok', text })
@@ -103,7 +117,7 @@ function VaultPanel({ status, onNotice }: { status: SecretsStatus; onNotice: (n:
     <section className="card" aria-label="Encrypted vault">
       <header className="card-header">
         <h2>
-          <Vault size={16} aria-hidden="true" /> Encrypted vault
+          <FileLock size={16} aria-hidden="true" /> Encrypted vault
         </h2>
         <StatusPill tone={vault.state === 'unlocked' ? 'ok' : vault.state === 'locked' ? 'warn' : 'neutral'}>
           {vault.state === 'unlocked' ? 'Unlocked' : vault.state === 'locked' ? 'Locked' : 'Not created'}
@@ -112,16 +126,26 @@ function VaultPanel({ status, onNotice }: { status: SecretsStatus; onNotice: (n:
       <p className="muted mono-path">{vault.path}</p>
       {vault.state === 'absent' && (
         <>
-          <p className="muted">Choose a passphrase. It is never stored: if you forget it, the vault cannot be opened.</p>
+          <p className="muted">
+            Choose a passphrase. It is never stored: if you forget it, the vault cannot be opened.
+            {adopt && ' The vault is used for your secrets as soon as it exists.'}
+          </p>
           <PassphraseForm
             testId="vault-create"
             autoFocus={status.active.status !== 'ok' && !status.backendChosen}
-            submitLabel="Create vault"
+            submitLabel={adopt ? 'Create vault and use it' : 'Create vault'}
             fields={[
               { name: 'passphrase', label: 'Passphrase', autoComplete: 'new-password', minLength: 8 },
               { name: 'confirm', label: 'Repeat passphrase', autoComplete: 'new-password', confirms: 'passphrase' }
             ]}
-            onSubmit={async (v) => done('The vault is created and unlocked.')(await api.commands['vault.create']({ passphrase: v.passphrase ?? '' }))}
+            onSubmit={async (v) => {
+              const created = await api.commands['vault.create']({ passphrase: v.passphrase ?? '' })
+              if (!created.ok || !adopt) return done('The vault is created and unlocked.')(created)
+              // One step: the store in use cannot be used, so the new vault takes over (nothing to move).
+              const chosen = await api.commands['secrets.chooseBackend']({ backend: 'vault', moveSecrets: false })
+              if (!chosen.ok) return chosen.error
+              return done('The vault is created, unlocked and now keeps your secrets.')(chosen)
+            }}
           />
         </>
       )}
@@ -204,27 +228,21 @@ export function SettingsView(): JSX.Element {
         busy={probing}
         onRefresh={() => void probe()}
       />
-      {notice && (
-        <Callout
-          tone={notice.tone === 'ok' ? 'ok' : 'warn'}
-          role={notice.tone === 'ok' ? 'status' : 'alert'}
-          fix={notice.fix}
-          action={
-            notice.action && (
-              <button type="button" className="button" onClick={notice.action.run}>
-                {notice.action.label}
-              </button>
-            )
-          }
-        >
+      {notice?.tone === 'error' && (
+        <ErrorCallout error={{ code: 'INTERNAL', message: notice.text, ...(notice.fix ? { details: { fix: notice.fix } } : {}) }}>
+          {notice.action && (
+            <button type="button" className="button button-small" onClick={notice.action.run}>
+              {notice.action.label}
+            </button>
+          )}
+        </ErrorCallout>
+      )}
+      {notice?.tone === 'ok' && (
+        <Callout tone="ok" role="status">
           {notice.text}
         </Callout>
       )}
-      {secrets.status === 'error' && (
-        <Callout tone="warn" role="alert">
-          {secrets.error.message}
-        </Callout>
-      )}
+      {secrets.status === 'error' && <ErrorCallout error={secrets.error} />}
       {status ? (
         <div className="stack">
           <section className="card" aria-label="Secret storage">
