@@ -72,6 +72,7 @@ interface Collected {
 function tokenize(command: string, variables: Set<string>): string[] {
   // Line continuations (backslash + newline; Windows cmd's ^ and PowerShell's ` too) are spaces.
   const joined = command.replace(/\\\r?\n/g, ' ').replace(/[\^`]\r?\n/g, ' ').trim().replace(/^\$\s+/, '')
+  if (!quotesBalanced(joined)) throw failed('The command line could not be read: a quote is never closed.')
   let entries: ParseEntry[]
   try {
     entries = parse(joined, (name: string) => {
@@ -88,6 +89,26 @@ function tokenize(command: string, variables: Set<string>): string[] {
     else break // an operator (|, &&, ;, &) or a comment ends the curl command
   }
   return words
+}
+
+/** shell-quote reads an unclosed quote to the end of the line; a pasted command cut short should say so. */
+function quotesBalanced(text: string): boolean {
+  let state: 'none' | 'single' | 'double' | 'ansi' = 'none'
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (state === 'single') {
+      if (char === "'") state = 'none'
+    } else if (state === 'double' || state === 'ansi') {
+      if (char === '\\') index++
+      else if (char === (state === 'double' ? '"' : "'")) state = 'none'
+    } else if (char === '\\') index++
+    else if (char === '$' && text[index + 1] === "'") {
+      state = 'ansi'
+      index++
+    } else if (char === "'") state = 'single'
+    else if (char === '"') state = 'double'
+  }
+  return state === 'none'
 }
 
 function isCurl(word: string | undefined): boolean {

@@ -1,0 +1,199 @@
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { AppError } from '../../../shared/errors'
+import type { FieldValues } from '../../../shared/model'
+import { PLAY_OXYGEN_DEMO, POCKETPAW_DEMO } from '../../../sandbox/demo-data'
+import { useSandbox } from '../../../sandbox/test-support'
+import { createHttpClient } from '../../http/client'
+import type { Logger } from '../../log'
+import { recipeProvider } from '../recipe'
+import { recipeFromCurl, type CurlImport } from './curl'
+import { buildRequest, type RecipeRequest } from './request'
+import { readRecipe } from './spec'
+
+function rendered(imported: CurlImport): RecipeRequest {
+  return buildRequest(readRecipe(imported.fields), { id: 'a', name: 'Imported', fields: imported.fields, secrets: imported.secrets })
+}
+
+function curlError(command: string): AppError {
+  try {
+    recipeFromCurl(command)
+  } catch (error) {
+    if (error instanceof AppError) return error
+    throw error
+  }
+  throw new Error('expected CURL_PARSE_FAILED')
+}
+
+/** Single-quotes a value for a POSIX shell. */
+const sq = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`
+
+describe('real-world curl lines', () => {
+  it('a Keycloak token call (form data, several -d): credentials become secrets, expiry from expires_in', () => {
+    const imported = recipeFromCurl(
+      `curl -s -X POST "https://sso.example.com/realms/demo/protocol/openid-connect/token" -H "Content-Type: application/x-www-form-urlencoded" -d "grant_type=password" -d "client_id=tokendesk" -d "client_secret=s3cr3t%2Fx" -d "username=alice" -d "password=p%40ss+word"`
+    )
+    expect(imported.fields).toMatchObject({
+      baseUrl: 'https://sso.example.com',
+      method: 'POST',
+      url: '{{field:baseUrl}}/realms/demo/protocol/openid-connect/token',
+      headers: 'Content-Type: application/x-www-form-urlencoded',
+      body: 'grant_type=password&client_id=tokendesk&client_secret={{secret:client_secret}}&username=alice&password={{secret:password}}',
+      tokenFrom: 'json:/access_token',
+      expiryFrom: 'json:/expires_in',
+      expiryFormat: 'seconds'
+    })
+    expect(imported.secrets).toEqual({ client_secret: 's3cr3t/x', password: 'p@ss word' })
+    expect(imported.warnings).toEqual([])
+    expect(new URLSearchParams(rendered(imported).body).get('password')).toBe('p@ss word')
+  })
+
+  it('the PocketPaw session call: the Bearer value becomes a secret, the scheme stays', () => {
+    const imported = recipeFromCurl(`curl -X POST http://localhost:8888/api/auth/session -H "Authorization: Bearer ${POCKETPAW_DEMO.masterToken}"`)
+    expect(imported.fields).toMatchObject({ baseUrl: 'http://localhost:8888', method: 'POST', url: '{{field:baseUrl}}/api/auth/session', headers: 'Authorization: Bearer {{secret:Authorization}}', body: '' })
+    expect(imported.secrets).toEqual({ Authorization: POCKETPAW_DEMO.masterToken })
+    expect(imported.warnings).toEqual(['Check Token from: it says where the token is in the answer (now json:/access_token).'])
+  })
+
+  it('a JSON login with -d (no Content-Type): JSON fields named like credentials become secrets, sent as JSON', () => {
+    const imported = recipeFromCurl(`curl https://api.example.com/v1/login -d '{"user":{"email":"a@b.c","password":"hunter2"},"apiKey":"k-123","remember":true}'`)
+    expect(imported.fields.method).toBe('POST')
+    expect(imported.fields.headers).toBe('Content-Type: application/json')
+    expect(imported.secrets).toEqual({ password: 'hunter2', apiKey: 'k-123' })
+    expect(imported.warnings).toContain('The data is JSON but had no Content-Type (curl would have called it a form); the recipe sends it as application/json.')
+    expect(JSON.parse(rendered(imported).body!)).toEqual({ user: { email: 'a@b.c', password: 'hunter2' }, apiKey: 'k-123', remember: true })
+  })
+
+  it('-u basic auth: the user is a variable, the password a secret, the header HTTP Basic', () => {
+    const imported = recipeFromCurl(`curl -u 'svc-client:pa:ss' -X POST https://auth.example.com/oauth/token --data-urlencode 'grant_type=client_credentials' --data-urlencode 'scope=read write'`)
+    expect(imported.fields).toMatchObject({
+      variables: 'username=svc-client',
+      headers: 'Authorization: Basic {{base64:{{field:username}}:{{secret:password}}}}\nContent-Type: application/x-www-form-urlencoded',
+      body: 'grant_type=client_credentials&scope=read%20write'
+    })
+    expect(imported.secrets).toEqual({ password: 'pa:ss' })
+    expect(rendered(imported).headers.authorization).toBe(`Basic ${Buffer.from('svc-client:pa:ss').toString('base64')}`)
+  })
+
+  it('a multi-line command with backslashes, $\'…\' quoting, -k, -L and an unknown flag', () => {
+    const imported = recipeFromCurl(
+      [
+        "curl 'https://api.example.com/session?tenant=acme&api_key=abc%20def' \\",
+        "  -H 'X-Request-Id: 42' \\",
+        "  -H $'X-Api-Key: key\\'s value' \\",
+        '  --data-raw $\'{"name":"x"}\' \\',
+        '  -k -L --frobnicate'
+      ].join('\n')
+    )
+    expect(imported.fields).toMatchObject({
+      url: '{{field:baseUrl}}/session?tenant=acme&api_key={{secret:api_key}}',
+      headers: 'X-Request-Id: 42\nX-Api-Key: {{secret:X-Api-Key}}\nContent-Type: application/json',
+      method: 'POST'
+    })
+    expect(imported.secrets).toEqual({ api_key: 'abc def', 'X-Api-Key': "key's value" })
+    expect(imported.warnings).toEqual(
+      expect.arrayContaining([
+        '-k (--insecure) was left out: TokenDesk never turns off TLS certificate checks.',
+        '-L (--location) was left out: TokenDesk never follows redirects, because every request carries a credential. Use the final address.',
+        'Ignored the unknown option --frobnicate.'
+      ])
+    )
+    const request = rendered(imported)
+    expect(new URL(request.url).searchParams.get('api_key')).toBe('abc def')
+    expect(request.headers['x-api-key']).toBe("key's value")
+  })
+
+  it('Play Oxygen with --json', () => {
+    const client = PLAY_OXYGEN_DEMO.clients[0]!
+    const imported = recipeFromCurl(`curl --json '{"api_key":"${client.apiKey}","secret":"${client.secret}"}' https://po2.example.com/api/auth/session/${client.clientId}`)
+    expect(imported.fields.headers).toBe('Content-Type: application/json\nAccept: application/json')
+    expect(imported.secrets).toEqual({ api_key: client.apiKey, secret: client.secret })
+  })
+
+  it('-G puts the data into the query and sends GET', () => {
+    const imported = recipeFromCurl(`curl -G https://api.example.com/token -d client_id=abc -d client_secret=xyz`)
+    expect(imported.fields).toMatchObject({ method: 'GET', body: '', url: '{{field:baseUrl}}/token?client_id=abc&client_secret={{secret:client_secret}}', headers: '' })
+    expect(imported.secrets).toEqual({ client_secret: 'xyz' })
+  })
+
+  it('an Authorization: Basic header is split into user and password like -u', () => {
+    const imported = recipeFromCurl(`curl -X POST https://x.example.com/t -H 'Authorization: Basic ${Buffer.from('me:secret').toString('base64')}'`)
+    expect(imported.fields.variables).toBe('username=me')
+    expect(imported.secrets).toEqual({ password: 'secret' })
+  })
+
+  it('shell variables are kept as written and their secrets left for the user to enter', () => {
+    const imported = recipeFromCurl(`curl -X POST https://x.example.com/t -H "Authorization: Bearer $TOKEN"`)
+    expect(imported.secrets).toEqual({ Authorization: '' })
+    expect(imported.warnings).toEqual(
+      expect.arrayContaining(['The value for {{secret:Authorization}} is a shell variable (${TOKEN}); enter the real value.', 'The command uses shell variables ($TOKEN); they were kept as written.'])
+    )
+  })
+
+  it('stops at a pipe and drops headers TokenDesk sets itself', () => {
+    const imported = recipeFromCurl(`curl -sS https://x.example.com/t -H 'Content-Length: 12' -H 'Host: x' | jq .access_token`)
+    expect(imported.fields.headers).toBe('')
+    expect(imported.warnings).toContain('Left out the Content-Length header: TokenDesk sets it itself.')
+  })
+
+  it.each([
+    ['wget https://x.example.com', 'This is not a curl command: paste a line that starts with curl.'],
+    ['', 'This is not a curl command: paste a line that starts with curl.'],
+    ['curl -X POST -H "Accept: x"', 'The curl command has no URL: add the address it calls.'],
+    ['curl -X DELETE https://x.example.com/s', 'A recipe sends GET, POST, PUT, PATCH; this command uses DELETE.'],
+    ['curl https://x.example.com -H', '-H needs a value after it.'],
+    ['curl "https://x.example.com', 'The command line could not be read: a quote is never closed.']
+  ])('refuses %j with a sentence', (command, message) => {
+    const error = curlError(command)
+    expect(error.code).toBe('CURL_PARSE_FAILED')
+    expect(error.message).toBe(message)
+  })
+})
+
+describe('curl properties', () => {
+  const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((name) => !['host', 'content-length', 'transfer-encoding', 'connection', 'cookie'].includes(name.toLowerCase()))
+  /** What a header value can be: printable ASCII, no leading/trailing space (curl trims), no "{{" (a placeholder). */
+  const headerValue = fc
+    .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 40 })
+    .map((value) => value.trim())
+    .filter((value) => value !== '' && !value.includes('{{'))
+
+  it('random header values survive parse → recipe → rendered request', () => {
+    fc.assert(
+      fc.property(headerName, headerValue, (name, value) => {
+        const imported = recipeFromCurl(`curl -X POST https://api.example.com/login -H ${sq(`${name}: ${value}`)}`)
+        const request = rendered(imported)
+        expect(request.headers[name.toLowerCase()]).toBe(value)
+        // A credential-like header never keeps its value in the recipe text.
+        if (/^authorization$|api[-_]?key|token|secret|password|passwd/i.test(name)) expect(String(imported.fields.headers)).toMatch(/^[^:]+: ([A-Za-z]+ )?\{\{secret:[^}]+\}\}$/)
+      })
+    )
+  })
+
+  it('random passwords in a JSON body become secrets and are sent back identical', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), (password) => {
+        const imported = recipeFromCurl(`curl https://api.example.com/login -H 'Content-Type: application/json' -d ${sq(JSON.stringify({ username: 'u', password }))}`)
+        expect(imported.secrets.password).toBe(password)
+        expect(JSON.parse(rendered(imported).body!)).toEqual({ username: 'u', password })
+      })
+    )
+  })
+})
+
+describe('an imported command against the sandbox', () => {
+  const handle = useSandbox()
+  const log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, redact: () => undefined }
+  const http = createHttpClient({ log, maxAttempts: 1 })
+  afterAll(async () => {
+    await http.close?.()
+  })
+
+  it('the PocketPaw curl line, imported and told where the token is, logs in', async () => {
+    const imported = recipeFromCurl(`curl -X POST ${handle.sandbox.ready.baseUrls.pocketpaw}/api/auth/session \\\n  -H "Authorization: Bearer ${POCKETPAW_DEMO.masterToken}"`)
+    const fields: FieldValues = { ...imported.fields, tokenFrom: 'json:/session_token', expiryFrom: 'json:/expires_in_hours', expiryFormat: 'hours' }
+    const token = await recipeProvider.issue('login', { account: { id: 'a', name: 'Imported', fields, secrets: imported.secrets }, app: null }, { http, log, now: Date.now })
+    expect(token.value).toMatch(/^\d+:[0-9a-f]{64}$/)
+    expect(token.expiry).toEqual({ source: 'recipe', kind: 'seconds', seconds: 86_400 })
+  })
+})
