@@ -86,7 +86,7 @@ export function renewalLeftMs(policy: RenewalPolicy, token: Pick<Token, 'issuedA
   if (policy.mode === 'off' || token.expiresAt === null) return null
   const lifetime = token.expiresAt - token.issuedAt
   if (lifetime <= 0) return null
-  if (policy.mode === 'fraction') return lifetime * (1 - policy.fraction)
+  if (policy.mode === 'fraction') return Math.round(lifetime * (1 - policy.fraction))
   return Math.min(lifetime, policy.seconds * SECOND)
 }
 

@@ -52,7 +52,7 @@ function Reveal({ token }: { token: Token }): JSX.Element {
   const [busy, setBusy] = useState(false)
   const request = useTokensUi((s) => s.revealRequest)
   const clearRequest = useTokensUi((s) => s.revealRequested)
-  const left = useClockText((now) => (shown ? Math.max(0, Math.ceil((shown.hidesAt - now) / 1000)) : 0))
+  const left = useClockText((now) => (shown ? Math.max(0, Math.floor((shown.hidesAt - now) / 1000)) : 0))
   const current = shown && shown.id === token.id ? shown : null
   const dead = token.state === 'expired' || token.state === 'revoked'
 
@@ -267,14 +267,16 @@ function RenewalEditor({ token }: { token: Token }): JSX.Element {
   const owner = useAccountsStore((s) => (token.appId === null ? s.accounts?.find((a) => a.id === token.accountId) : s.apps.find((a) => a.id === token.appId)))
   const policy = token.renewal.policy
   const [mode, setMode] = useState<Mode>(policy.mode)
-  const [fraction, setFraction] = useState(policy.mode === 'fraction' ? Math.round(policy.fraction * 100) : 80)
-  const [seconds, setSeconds] = useState(policy.mode === 'before' ? policy.seconds : 60)
+  const [fractionText, setFraction] = useState(String(policy.mode === 'fraction' ? Math.round(policy.fraction * 100) : 80))
+  const [secondsText, setSeconds] = useState(String(policy.mode === 'before' ? policy.seconds : 60))
+  const fraction = Number(fractionText)
+  const seconds = Number(secondsText)
   const [notify, setNotify] = useState(owner?.notify ?? true)
   const [status, setStatus] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null)
   const [busy, setBusy] = useState(false)
   const id = useId()
-  const fractionProblem = mode === 'fraction' && (!Number.isFinite(fraction) || fraction < 10 || fraction > 95) ? 'Use 10 to 95 %.' : null
-  const secondsProblem = mode === 'before' && (!Number.isInteger(seconds) || seconds < 1 || seconds > 604800) ? 'Use 1 to 604800 seconds (7 days).' : null
+  const fractionProblem = mode === 'fraction' && (fractionText.trim() === '' || !Number.isFinite(fraction) || fraction < 10 || fraction > 95) ? 'Use 10 to 95 %.' : null
+  const secondsProblem = mode === 'before' && (secondsText.trim() === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > 604800) ? 'Use 1 to 604800 seconds (7 days).' : null
   const whose = token.appId === null ? 'this account' : owner ? `the app ${owner.name}` : 'this app'
 
   const save = async (): Promise<void> => {
@@ -316,10 +318,10 @@ function RenewalEditor({ token }: { token: Token }): JSX.Element {
                 aria-label="Percent of the lifetime"
                 min={10}
                 max={95}
-                value={fraction}
+                value={fractionText}
                 disabled={mode !== 'fraction'}
                 aria-invalid={fractionProblem !== null}
-                onChange={(e) => setFraction(e.currentTarget.valueAsNumber)}
+                onChange={(e) => setFraction(e.currentTarget.value)}
               />
               <span>% of the lifetime</span>
             </label>
@@ -331,10 +333,10 @@ function RenewalEditor({ token }: { token: Token }): JSX.Element {
                 aria-label="Seconds before expiry"
                 min={1}
                 max={604800}
-                value={seconds}
+                value={secondsText}
                 disabled={mode !== 'before'}
                 aria-invalid={secondsProblem !== null}
-                onChange={(e) => setSeconds(e.currentTarget.valueAsNumber)}
+                onChange={(e) => setSeconds(e.currentTarget.value)}
               />
               <span>s before expiry</span>
             </label>

@@ -46,7 +46,8 @@ export const COPY_FORMAT_LABELS: Record<CopyFormat, string> = {
 
 function ClearsIn({ clearsAt }: { clearsAt: number }): JSX.Element {
   const text = useClockText((now) => {
-    const left = Math.ceil((clearsAt - now) / 1000)
+    // The clock's time is its last whole-second tick, up to 1 s behind: round down.
+    const left = Math.floor((clearsAt - now) / 1000)
     return left > 0 ? `clears in ${left} s` : 'clearing…'
   })
   return <span className="mono-inline">{text}</span>
