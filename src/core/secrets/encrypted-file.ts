@@ -36,6 +36,8 @@ export interface ScryptParams {
 export const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 16, r: 8, p: 1 }
 /** Refuse absurd parameters from a file (a crafted header must not make us allocate gigabytes). */
 const MAX_SCRYPT_N = 2 ** 20
+/** scrypt needs 128·N·r bytes: at most 256 MiB (4× the default cost) from a file's header. */
+const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024
 
 export type FileKind = 'vault' | 'token-cache'
 
@@ -189,7 +191,11 @@ function isFileHeader(value: unknown): value is FileHeader {
       (kdf.name === 'scrypt' &&
         [kdf.N, kdf.r, kdf.p].every((n) => typeof n === 'number' && Number.isInteger(n) && n > 0) &&
         (kdf.N as number) <= MAX_SCRYPT_N &&
+        // scrypt only takes a power of two above 1; anything else would throw an untyped RangeError.
+        (kdf.N as number) > 1 &&
+        ((kdf.N as number) & ((kdf.N as number) - 1)) === 0 &&
         (kdf.r as number) <= 32 &&
+        128 * (kdf.N as number) * (kdf.r as number) <= MAX_SCRYPT_MEMORY &&
         (kdf.p as number) <= 16))
   return (
     h.format === 'tokendesk-encrypted-file' &&
