@@ -1,4 +1,5 @@
 import type { BootOptions } from '../core/boot'
+import type { ClipboardPort } from '../core/clipboard/port'
 import type { SettingsBackingFactory } from '../core/settings/port'
 import type { SandboxStatus } from '../shared/contract'
 
@@ -10,6 +11,8 @@ export interface ElectronBootInput {
   sandboxStatus?: () => SandboxStatus
   /** electron-store underneath the settings store (src/main/settings-store.ts). */
   settingsBacking?: SettingsBackingFactory
+  /** Electron's clipboard: copy happens in main and is cleared later. */
+  clipboard?: ClipboardPort
 }
 
 /** What the Electron host passes to `bootCore`: everything that differs from browser mode. */
@@ -20,6 +23,7 @@ export function electronBootOptions(input: ElectronBootInput): BootOptions {
     version: input.version,
     runtime: `Electron ${input.electronVersion}`,
     ...(input.settingsBacking ? { settingsBacking: input.settingsBacking } : {}),
-    ...(input.sandboxStatus ? { sandboxStatus: input.sandboxStatus } : {})
+    ...(input.sandboxStatus ? { sandboxStatus: input.sandboxStatus } : {}),
+    ...(input.clipboard ? { clipboard: input.clipboard } : {})
   }
 }

@@ -64,7 +64,9 @@ export const nativeTheme = { shouldUseDarkColors: false }
 export const shell = { openExternal: async (url) => log('openExternal ' + url) }
 export const dialog = { showErrorBox: (title, message) => log('showErrorBox ' + title + ': ' + message) }
 export const crashReporter = { start: () => log('crashReporter.start') }
-export default { app, ipcMain, protocol, BrowserWindow, nativeTheme, shell, dialog, crashReporter }
+export const clipboard = { writeText: async () => {}, readText: async () => '', clear: () => {} }
+export class Notification { static isSupported() { return false } }
+export default { app, ipcMain, protocol, BrowserWindow, nativeTheme, shell, dialog, crashReporter, clipboard, Notification }
 `
 
 const HOOKS = `

@@ -102,7 +102,9 @@ const electron = vi.hoisted(() => {
     },
     ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
     nativeTheme: { shouldUseDarkColors: false },
-    shell: { openExternal: vi.fn() }
+    shell: { openExternal: vi.fn() },
+    clipboard: { writeText: vi.fn(async () => {}), readText: vi.fn(async () => ''), clear: vi.fn() },
+    Notification: Object.assign(vi.fn(), { isSupported: () => false })
   }
 })
 
@@ -114,7 +116,9 @@ vi.mock('electron', () => ({
   protocol: electron.protocol,
   ipcMain: electron.ipcMain,
   nativeTheme: electron.nativeTheme,
-  shell: electron.shell
+  shell: electron.shell,
+  clipboard: electron.clipboard,
+  Notification: electron.Notification
 }))
 
 const booted = vi.hoisted(() => ({ options: [] as BootOptions[], cores: [] as Core[], fail: null as Error | null }))
@@ -208,7 +212,8 @@ describe('startMainProcess', () => {
         dataDir: '/default/userData',
         version: '0.1.0',
         runtime: `Electron ${process.versions.electron ?? 'unknown'}`,
-        settingsBacking: settingsBacking.createElectronStoreBacking
+        settingsBacking: settingsBacking.createElectronStoreBacking,
+        clipboard: expect.objectContaining({ writeText: expect.any(Function), readText: expect.any(Function), clear: expect.any(Function) })
       }
     ])
     expect(electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, type BrowserWindow } from 'electron'
+import { app, clipboard, dialog, Notification, type BrowserWindow } from 'electron'
 import { bootCore } from '../core/boot'
 import type { Core } from '../core/core'
 import { startEmbeddedSandbox } from '../sandbox/embedded'
 import { electronBootOptions } from './boot-options'
+import { electronClipboard, showTokenNotices } from './desktop-services'
 import { parseMainArgs } from './cli-args'
 import { forwardCoreEvents, registerCommandHandlers, type Dispose } from './ipc'
 import { rendererEntryUrl, trustedOrigins } from './origins'
@@ -79,6 +80,7 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
         version: app.getVersion(),
         electronVersion: process.versions.electron ?? 'unknown',
         settingsBacking: createElectronStoreBacking,
+        clipboard: electronClipboard(clipboard),
         ...(sandbox ? { sandboxStatus: sandbox.status } : {})
       })
     )
@@ -91,7 +93,17 @@ export async function startMainProcess(argv: readonly string[], env: NodeJS.Proc
   const disposers: Dispose[] = [
     registerCommandHandlers(core),
     forwardCoreEvents(core, registry),
-    stopServing
+    stopServing,
+    showTokenNotices({
+      core,
+      createNotification: (options) => new Notification(options),
+      isSupported: () => Notification.isSupported(),
+      supportsActions: process.platform === 'darwin',
+      focusToken: (tokenId) => {
+        focus(registry.first())
+        core.events.emit('tokens.focus', { tokenId })
+      }
+    })
   ]
 
   const openWindow = (): BrowserWindow =>

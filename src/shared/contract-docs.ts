@@ -50,5 +50,6 @@ export const EVENT_DOCS: Record<EventName, string> = {
   'tokens.changed': 'A delta: tokens created or changed (upserted) and ids removed. Bursts are coalesced into one event.',
   'tokens.notice': 'A token expires soon, expired, or failed to renew: the host shows a notification or toast.',
   'clipboard.cleared': 'TokenDesk cleared the clipboard it had written (Electron only).',
-  'preferences.changed': 'Preferences changed.'
+  'preferences.changed': 'Preferences changed.',
+  'tokens.focus': 'The host asks the window to show this token (a notification was clicked).'
 }

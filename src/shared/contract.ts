@@ -287,7 +287,9 @@ export const events = {
   'tokens.notice': { payload: NoticeSchema },
   /** The clipboard TokenDesk wrote was cleared (Electron only). */
   'clipboard.cleared': { payload: z.object({ tokenId: IdSchema, reason: z.enum(['timer', 'expiry', 'quit']) }) },
-  'preferences.changed': { payload: PreferencesSchema }
+  'preferences.changed': { payload: PreferencesSchema },
+  /** The host wants this token shown (a notification was clicked). */
+  'tokens.focus': { payload: z.object({ tokenId: IdSchema }) }
 } as const satisfies Record<string, { payload: z.ZodType }>
 
 export type AppInfo = z.infer<typeof AppInfoSchema>

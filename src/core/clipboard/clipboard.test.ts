@@ -57,26 +57,27 @@ function memoryClipboard(): ClipboardPort & { text: string; clears: number } {
 }
 
 describe('clipboard guard: clears what we wrote, and only that', () => {
-  it('clears at the given time when the clipboard still holds our value, and says so', () => {
+  it('clears at the given time when the clipboard still holds our value, and says so', async () => {
     const clock = fakeTimers()
     const board = memoryClipboard()
     const cleared: string[] = []
     const guard = createClipboardGuard(board, (id, reason) => cleared.push(`${id}:${reason}`), clock)
-    guard.write('secret-value', 't1', clock.now() + 30_000, 'timer')
+    await guard.write('secret-value', 't1', clock.now() + 30_000, 'timer')
     expect(board.text).toBe('secret-value')
     clock.advance(29_999)
     expect(board.text).toBe('secret-value')
     clock.advance(1)
+    await Promise.resolve()
     expect(board.text).toBe('')
     expect(cleared).toEqual(['t1:timer'])
   })
 
-  it('leaves the clipboard alone when the user copied something else since', () => {
+  it('leaves the clipboard alone when the user copied something else since', async () => {
     const clock = fakeTimers()
     const board = memoryClipboard()
     const cleared: string[] = []
     const guard = createClipboardGuard(board, (id) => cleared.push(id), clock)
-    guard.write('secret-value', 't1', clock.now() + 1000, 'expiry')
+    await guard.write('secret-value', 't1', clock.now() + 1000, 'expiry')
     board.writeText('my own notes')
     clock.advance(5000)
     expect(board.text).toBe('my own notes')
@@ -84,16 +85,16 @@ describe('clipboard guard: clears what we wrote, and only that', () => {
     expect(cleared).toEqual([])
   })
 
-  it('a second copy replaces the first timer; quit clears at once', () => {
+  it('a second copy replaces the first timer; quit clears at once', async () => {
     const clock = fakeTimers()
     const board = memoryClipboard()
     const cleared: string[] = []
     const guard = createClipboardGuard(board, (id, reason) => cleared.push(`${id}:${reason}`), clock)
-    guard.write('one', 't1', clock.now() + 1000, 'timer')
-    guard.write('two', 't2', clock.now() + 60_000, 'expiry')
+    await guard.write('one', 't1', clock.now() + 1000, 'timer')
+    await guard.write('two', 't2', clock.now() + 60_000, 'expiry')
     clock.advance(2000)
     expect(board.text).toBe('two')
-    guard.clearNow('quit')
+    await guard.clearNow('quit')
     expect(board.text).toBe('')
     expect(cleared).toEqual(['t2:quit'])
     expect(clock.pending()).toBe(0)

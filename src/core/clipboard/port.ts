@@ -1,16 +1,18 @@
-/** The host's clipboard (Electron's `clipboard` in main). Browser mode has none: the page writes it. */
+/**
+ * The host's clipboard (Electron's `clipboard` in main; asynchronous since Electron 45). Browser
+ * mode has none: the page writes it.
+ */
 export interface ClipboardPort {
-  /** Writes text, marked concealed/sensitive where the OS supports it. */
-  writeText(text: string): void
-  readText(): string
+  writeText(text: string): Promise<void> | void
+  readText(): Promise<string> | string
   clear(): void
 }
 
 export interface ClipboardGuard {
   /** Writes and schedules the clear at `clearAt` (the timer, or the token's expiry if sooner). */
-  write(text: string, tokenId: string, clearAt: number, reason: 'timer' | 'expiry'): void
+  write(text: string, tokenId: string, clearAt: number, reason: 'timer' | 'expiry'): Promise<void>
   /** Clears now if the clipboard still holds what we wrote (on quit). */
-  clearNow(reason: 'quit'): void
+  clearNow(reason: 'quit'): Promise<void>
   dispose(): void
 }
 
@@ -24,25 +26,30 @@ export function createClipboardGuard(
   timers: { setTimeout(cb: () => void, ms: number): unknown; clearTimeout(h: unknown): void; now(): number }
 ): ClipboardGuard & { pendingTokenId(): string | null } {
   let held: { text: string; tokenId: string; handle: unknown; reason: 'timer' | 'expiry' } | null = null
-  const clearIfOurs = (reason: 'timer' | 'expiry' | 'quit'): void => {
+  const clearIfOurs = async (reason: 'timer' | 'expiry' | 'quit'): Promise<void> => {
     if (!held) return
     const { text, tokenId } = held
     held = null
-    if (port.readText() === text) {
-      port.clear()
-      onCleared(tokenId, reason)
+    try {
+      if ((await port.readText()) === text) {
+        port.clear()
+        onCleared(tokenId, reason)
+      }
+    } catch {
+      // A clipboard that cannot be read cannot be checked: it is left alone rather than cleared blindly.
     }
   }
   return {
-    write(text, tokenId, clearAt, reason) {
+    async write(text, tokenId, clearAt, reason) {
       if (held) timers.clearTimeout(held.handle)
-      port.writeText(text)
+      held = null
+      await port.writeText(text)
       const delay = Math.max(0, clearAt - timers.now())
-      held = { text, tokenId, reason, handle: timers.setTimeout(() => clearIfOurs(reason), delay) }
+      held = { text, tokenId, reason, handle: timers.setTimeout(() => void clearIfOurs(reason), delay) }
     },
-    clearNow(reason) {
+    async clearNow(reason) {
       if (held) timers.clearTimeout(held.handle)
-      clearIfOurs(reason)
+      await clearIfOurs(reason)
     },
     dispose() {
       if (held) timers.clearTimeout(held.handle)

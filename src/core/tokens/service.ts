@@ -203,8 +203,11 @@ export class TokensService {
     const timerAt = seconds > 0 ? this.now() + seconds * 1000 : null
     const expiryFirst = token.expiresAt !== null && (timerAt === null || token.expiresAt < timerAt)
     const clearsAt = expiryFirst ? token.expiresAt : timerAt
-    if (clearsAt === null) guard.write(text, id, Number.MAX_SAFE_INTEGER, 'timer')
-    else guard.write(text, id, clearsAt, expiryFirst ? 'expiry' : 'timer')
+    try {
+      await guard.write(text, id, clearsAt ?? Number.MAX_SAFE_INTEGER, expiryFirst ? 'expiry' : 'timer')
+    } catch {
+      throw new AppError('CLIPBOARD_UNAVAILABLE', 'The clipboard could not be written. Try again, or use Reveal and copy by hand.')
+    }
     return { description: what, target: 'clipboard', clearsAt }
   }
 
@@ -237,7 +240,7 @@ export class TokensService {
     this.disposed = true
     this.scheduler.dispose()
     await this.settled()
-    this.options.clipboard?.clearNow('quit')
+    await this.options.clipboard?.clearNow('quit').catch(() => undefined)
     this.options.clipboard?.dispose()
     this.flushEvents()
     await this.options.records.flush().catch(() => undefined)
