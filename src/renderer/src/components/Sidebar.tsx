@@ -149,11 +149,17 @@ function ProviderGroup({
           const count = counts[account.id] ?? 0
           return (
             <li key={account.id}>
-              <button type="button" className="nav-item nav-account" aria-current={selected === account.id ? 'page' : undefined} onClick={() => onChoose(account.id)}>
+              <button
+                type="button"
+                className="nav-item nav-account"
+                aria-label={`${account.name}${account.demo ? ', demo' : ''}${count > 0 ? `, ${count} live` : ''}`}
+                aria-current={selected === account.id ? 'page' : undefined}
+                onClick={() => onChoose(account.id)}
+              >
                 <span className="nav-label">{account.name}</span>
                 {account.demo && <span className="badge badge-demo">demo</span>}
                 {count > 0 && (
-                  <span className="count count-live" aria-label={`${count} live`}>
+                  <span className="count count-live">
                     <span className="count-dot" aria-hidden="true" />
                     {count}
                   </span>

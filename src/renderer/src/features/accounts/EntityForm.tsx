@@ -4,7 +4,7 @@ import type { LoginCheck, RecipeTest } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import type { FieldSpec, FieldValue, FieldValues, ProviderInfo, SecretValues } from '../../../../shared/model'
 import type { Result } from '../../../../shared/result'
-import { bridge } from '../../store/app-store'
+import { bridge, useAppStore } from '../../store/app-store'
 import { draftErrors, draftPayload, formSpecs, initialFields, type Draft } from './draft'
 import { ErrorCallout } from './ErrorCallout'
 import { fieldErrorsOf } from './hints'
@@ -181,7 +181,10 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
 
   const applyPreset = (fields: Record<string, FieldValue>, label: string): void => {
     changed()
-    setDraft((d) => ({ name: d.name.trim() === '' || d.name === props.initial.name ? label : d.name, fields: { ...initialFields(props.specs), ...stringify(props.specs, fields) }, secrets: d.secrets }))
+    // A sandbox preset knows everything but the sandbox's port: take it from the running sandbox.
+    const sandboxUrl = sandboxBaseUrl(provider.id)
+    const filled = { ...(sandboxUrl && !('baseUrl' in fields) && props.specs.some((s) => s.name === 'baseUrl') ? { baseUrl: sandboxUrl } : {}), ...fields }
+    setDraft((d) => ({ name: d.name.trim() === '' || d.name === props.initial.name ? label : d.name, fields: { ...initialFields(props.specs), ...stringify(props.specs, filled) }, secrets: d.secrets }))
   }
 
   const nameError = shown('__name') ? errors.__name : undefined
@@ -276,6 +279,15 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
       </div>
     </form>
   )
+}
+
+const SANDBOX_KEYS = { respoke: 'respoke', pocketpaw: 'pocketpaw', 'play-oxygen': 'playOxygen', 'keycloak-proxy': 'keycloakProxy' } as const
+
+function sandboxBaseUrl(providerId: ProviderInfo['id']): string | null {
+  const diagnostics = useAppStore.getState().diagnostics
+  const sandbox = 'data' in diagnostics ? diagnostics.data?.sandbox : undefined
+  if (sandbox?.status !== 'running' || providerId === 'recipe') return null
+  return sandbox.baseUrls[SANDBOX_KEYS[providerId]]
 }
 
 /** Preset / curl values into input values (numbers as text, like a typed input). */

@@ -117,7 +117,7 @@ export function IssueButton({
       >
         {busy ? <LoaderCircle size={16} aria-hidden="true" className="spin" /> : <KeyRound size={16} aria-hidden="true" />}
         <span>Issue token</span>
-        {flowLabel && <span className="issue-flow">· {flowLabel}</span>}
+        {flowLabel && <span className="issue-flow"> · {flowLabel}</span>}
       </button>
       <div id={statusId} className="issue-status" aria-live="polite">
         {busy && slow && <span className="muted small">{host ? `Waiting for ${host}…` : 'Waiting for the server…'}</span>}

@@ -26,7 +26,7 @@ export function DialogFrame({
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="dialog-overlay" />
-        <Dialog.Content className={wide ? 'dialog dialog-wide' : 'dialog'} role={role} aria-describedby={lead ? undefined : undefined}>
+        <Dialog.Content className={wide ? 'dialog dialog-wide' : 'dialog'} {...(role ? { role } : {})}>
           <header className="dialog-header">
             <div>
               <Dialog.Title className="dialog-title">{title}</Dialog.Title>

@@ -54,10 +54,10 @@ function PaletteBody(): JSX.Element {
   const store = useAppStore.getState
 
   return (
-    <Command label="Command palette" loop>
+    <Command label="Search or run a command" loop>
       <div className="palette-input">
         <Search size={16} aria-hidden="true" />
-        <Command.Input value={search} onValueChange={setSearch} placeholder="Search accounts, apps and tokens, or run a command…" aria-label="Search or run a command" />
+        <Command.Input value={search} onValueChange={setSearch} placeholder="Search accounts, apps and tokens, or run a command…" />
         <kbd>Esc</kbd>
       </div>
       <Command.List className="palette-list">
