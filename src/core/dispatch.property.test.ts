@@ -28,7 +28,8 @@ import { SecretsService } from './secrets/service'
 import { TEST_SCRYPT } from './secrets/testing/keyring-env'
 import { createMemorySettingsStore } from './settings/memory-settings-store'
 
-const NUM_RUNS = 1000
+/** 1,000 per property; `npm run mutation` lowers it (TD_PROPERTY_RUNS) so each mutant runs in seconds. */
+const NUM_RUNS = Number(process.env.TD_PROPERTY_RUNS) || 1000
 const CANARY = 'canary-dispatch-secret-7f3a9c'
 
 let core: Core

@@ -13,7 +13,8 @@ import { classifyKeychainMessage } from './keychain-errors'
 import { assertSecretKey, SECRET_KEY_PATTERN } from './port'
 import { canStoreVerbatim, CHUNK_CHARS, chunkAccount, decodeChunks, encodeValue, ENCODED_MARK, parseMain, type EncodedHeader } from './value-codec'
 
-const RUNS = { numRuns: 1000 }
+/** 1,000 per property; `npm run mutation` lowers it (TD_PROPERTY_RUNS) so each mutant runs in seconds. */
+const RUNS = { numRuns: Number(process.env.TD_PROPERTY_RUNS) || 1000 }
 const RAW = { kind: 'raw' as const, key: randomBytes(32) }
 const VAULT_CODES = /^VAULT_(CORRUPT|TOO_NEW|WRONG_PASSPHRASE)$/
 
