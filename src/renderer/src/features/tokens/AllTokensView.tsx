@@ -70,13 +70,15 @@ export function AllTokensView(): JSX.Element {
               {countText(shown.length, sorted.length)}
             </span>
           </div>
-          <ViewSwitch current="all-tokens" />
+          <div className="tokens-header-actions">
+            <button type="button" className="button button-small" disabled={expired === 0} onClick={() => void clearExpired()}>
+              <Trash2 {...ICON_SMALL} aria-hidden="true" /> Clear expired{expired > 0 ? ` (${expired})` : ''}
+            </button>
+            <ViewSwitch current="all-tokens" />
+          </div>
         </header>
         <div className="tokens-toolbar">
           <TokenFilters tokens={sorted} />
-          <button type="button" className="button button-small" disabled={expired === 0} onClick={() => void clearExpired()}>
-            <Trash2 {...ICON_SMALL} aria-hidden="true" /> Clear expired{expired > 0 ? ` (${expired})` : ''}
-          </button>
         </div>
         {status === 'error' && error && (
           <p className="form-error tokens-error" role="alert">

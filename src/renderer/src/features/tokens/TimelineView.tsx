@@ -9,7 +9,8 @@ import {
   formatHourMinute,
   formatLeft,
   renewalText,
-  timeLeftText
+  timeLeftText,
+  timeLeftTone
 } from '../../lib/format-time'
 import { useAccountsStore } from '../../store/accounts-store'
 import { filterTokens, useTokensStore } from '../../store/tokens-store'
@@ -31,7 +32,6 @@ export const PRESETS = [
 ] as const
 type PresetId = (typeof PRESETS)[number]['id']
 
-const LABEL_WIDTH = 232
 const GROUP_HEIGHT = 28
 const LANE_HEIGHT = 32
 const AXIS_HEIGHT = 28
@@ -159,8 +159,10 @@ export function TimelineView(): JSX.Element {
     return () => window.removeEventListener('keydown', onKey)
   }, [order])
 
-  const plotLeft = LABEL_WIDTH
-  const plotWidth = width - LABEL_WIDTH - PAD_RIGHT
+  // The names get up to 280 px, and less in a narrow window so the plot keeps most of the width.
+  const labelWidth = Math.round(Math.min(280, Math.max(168, width * 0.28)))
+  const plotLeft = labelWidth
+  const plotWidth = width - labelWidth - PAD_RIGHT
   const start = now - preset.range / 4
   const end = start + preset.range
   const x = (t: number): number => plotLeft + ((t - start) / preset.range) * plotWidth
@@ -201,9 +203,12 @@ export function TimelineView(): JSX.Element {
                 {axis.map((t) => (
                   <g key={t}>
                     <line x1={x(t)} x2={x(t)} y1={AXIS_HEIGHT - 6} y2={AXIS_HEIGHT} className="tl-axis-tick" />
-                    <text x={x(t)} y={AXIS_HEIGHT - 10} className="tl-axis-label" textAnchor="middle">
-                      {label(t)}
-                    </text>
+                    {/* A label that "now" would cover gives way to it. */}
+                    {Math.abs(x(t) - nowX) > 36 && (
+                      <text x={x(t)} y={AXIS_HEIGHT - 10} className="tl-axis-label" textAnchor="middle">
+                        {label(t)}
+                      </text>
+                    )}
                   </g>
                 ))}
                 <text x={nowX} y={AXIS_HEIGHT - 10} className="tl-now-label" textAnchor="middle">
@@ -225,6 +230,7 @@ export function TimelineView(): JSX.Element {
                     {axis.map((t) => (
                       <line key={t} x1={x(t)} x2={x(t)} y1={0} y2={height} className="tl-grid" />
                     ))}
+                    <line x1={plotLeft - 0.5} x2={plotLeft - 0.5} y1={0} y2={height} className="tl-divider" />
                     {lanes.map((lane) =>
                       lane.kind === 'group' ? (
                         <g key={`g-${lane.y}`} role="presentation">
@@ -240,6 +246,7 @@ export function TimelineView(): JSX.Element {
                           name={lane.name}
                           y={lane.y}
                           width={width}
+                          labelWidth={labelWidth}
                           now={now}
                           selected={lane.token!.id === selectedId}
                           expiringMs={expiringMs}
@@ -268,6 +275,7 @@ interface LaneProps {
   name: string
   y: number
   width: number
+  labelWidth: number
   now: number
   selected: boolean
   expiringMs: number
@@ -277,7 +285,7 @@ interface LaneProps {
   onSelect: () => void
 }
 
-function TokenLane({ token, name, y, width, now, selected, expiringMs, x, clampX, plotRight, onSelect }: LaneProps): JSX.Element {
+function TokenLane({ token, name, y, width, labelWidth, now, selected, expiringMs, x, clampX, plotRight, onSelect }: LaneProps): JSX.Element {
   const barY = y + 7
   const start = clampX(token.issuedAt)
   const known = token.expiresAt !== null
@@ -290,6 +298,10 @@ function TokenLane({ token, name, y, width, now, selected, expiringMs, x, clampX
   const zoneStart = known ? clampX(endT - zone) : end
   const history = token.renewals.length > 0 ? Math.min(...token.renewals.map((r) => r.at), token.issuedAt) : token.issuedAt
   const refresh = token.refresh
+  const left = timeLeftText(token, now)
+  // The label column says the time left in short; the hover card says it in full.
+  const shortLeft = left.startsWith('no expiry known') ? '?' : left.startsWith('expired') ? 'expired' : left === 'no expiry' ? '∞' : left
+  const maxChars = Math.max(8, Math.floor((labelWidth - 24 - 12 - shortLeft.length * 8 - 12) / 7))
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
@@ -309,7 +321,10 @@ function TokenLane({ token, name, y, width, now, selected, expiringMs, x, clampX
         >
           <rect x={0} y={y} width={width} height={LANE_HEIGHT} className="tl-lane-bg" />
           <text x={24} y={y + 20} className="tl-lane-label">
-            {name.length > 30 ? `${name.slice(0, 29)}…` : name}
+            {name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name}
+          </text>
+          <text x={labelWidth - 12} y={y + 20} className={`tl-lane-left tl-left-${timeLeftTone(token, now)}`} textAnchor="end">
+            {shortLeft}
           </text>
           <g clipPath="url(#tl-plot)">
             {history < token.issuedAt && <line x1={clampX(history)} x2={start} y1={barY + BAR_HEIGHT / 2} y2={barY + BAR_HEIGHT / 2} className="tl-history" />}

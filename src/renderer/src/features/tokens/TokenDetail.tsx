@@ -484,11 +484,10 @@ export function usePanelHost(wide: boolean): void {
   const changed = useTokensUi((s) => s.panelHostChanged)
   useEffect(() => {
     changed(wide)
-    return () => {
-      changed(false)
-      useTokensStore.getState().detailClosed()
-    }
+    return () => changed(false)
   }, [wide, changed])
+  // Leaving the view closes the detail; resizing the window only moves it (panel ↔ drawer).
+  useEffect(() => () => useTokensStore.getState().detailClosed(), [])
 }
 
 const WIDE_QUERY = '(min-width: 1100px)'

@@ -1,5 +1,7 @@
 import type { JSX } from 'react'
 import { Toaster } from 'sonner'
+// The CSP (style-src 'self') refuses the <style> sonner would inject: ship its sheet instead.
+import 'sonner/dist/styles.css'
 import { ConfirmDialog } from './ConfirmDialog'
 import { TokenDetail } from './TokenDetail'
 import { useTokensUi } from './ui-store'

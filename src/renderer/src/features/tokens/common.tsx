@@ -9,10 +9,12 @@ import { ICON } from './icons'
 /** A token picked elsewhere (a new token, the palette) becomes the selection here. */
 export function useFollowAppSelection(): void {
   const picked = useAppStore((s) => s.selectedTokenId)
+  // A freshly issued token may arrive (tokens.changed) after the answer that picked it.
+  const known = useTokensStore((s) => picked !== null && s.byId[picked] !== undefined)
   const select = useTokensStore((s) => s.selected)
   useEffect(() => {
-    if (picked !== null && useTokensStore.getState().byId[picked]) select(picked)
-  }, [picked, select])
+    if (picked !== null && known) select(picked)
+  }, [picked, known, select])
 }
 
 export function useSortedTokens(): readonly Token[] {
