@@ -30,17 +30,16 @@ test('without a keychain, a first-run user is told why and sets up an encrypted 
     // A typo in the confirmation is caught before anything is sent.
     await create.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
     await create.getByLabel('Repeat passphrase').fill(PASSPHRASE + 'x')
-    await create.getByRole('button', { name: 'Create vault' }).click()
+    await create.getByRole('button', { name: 'Create vault and use it' }).click()
     await expect(create.getByRole('alert')).toHaveText('The two passphrases do not match.')
 
     await create.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE)
     await create.getByLabel('Repeat passphrase').fill(PASSPHRASE)
-    await create.getByRole('button', { name: 'Create vault' }).click()
-    await expect(page.getByRole('status')).toContainText('The vault is created and unlocked.')
+    // One step: with no usable store, creating the vault also puts it in use.
+    await create.getByRole('button', { name: 'Create vault and use it' }).click()
+    await expect(page.getByRole('status')).toContainText('The vault is created, unlocked and now keeps your secrets.')
 
     const vaultChoice = page.getByTestId('backend-vault')
-    await vaultChoice.getByRole('button', { name: 'Use this' }).click()
-    await expect(page.getByRole('status')).toContainText('Secrets are now kept in: Encrypted vault. Nothing was moved')
     await expect(vaultChoice.getByText('In use')).toBeVisible()
     await expect(vaultChoice.getByText('Healthy')).toBeVisible()
 

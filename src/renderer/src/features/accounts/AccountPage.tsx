@@ -83,6 +83,7 @@ function AppRow({
   registerTrigger?(trigger: (() => void) | null): void
 }): JSX.Element {
   const nameId = useId()
+  const [issueError, setIssueError] = useState<AppErrorData | null>(null)
   const primary = primaryFlow(provider, 'app')
   const secondary = secondaryFlows(provider, 'app')
   const specs = provider?.appFields ?? []
@@ -99,14 +100,19 @@ function AppRow({
           <strong id={nameId}>{app.name}</strong>
           {app.demo && <span className="badge badge-demo">demo</span>}
         </div>
-        <p className="app-row-facts">
-          {summary.map((f) => (
-            <span key={f.label}>
-              {f.label} <span className="mono">{f.value}</span>
-            </span>
-          ))}
-          {missing.length > 0 && <span className="text-warn">{missing.map((m) => m.label).join(', ')} not stored yet: Edit to add</span>}
-        </p>
+        {(summary.length > 0 || missing.length > 0) && (
+          <p className="app-row-facts">
+            {summary.map((f) => (
+              <span key={f.label}>
+                <span>{f.label}</span>
+                <span className="mono" title={f.value}>
+                  {f.value}
+                </span>
+              </span>
+            ))}
+            {missing.length > 0 && <span className="text-warn">{missing.map((m) => m.label).join(', ')} not stored yet: Edit to add</span>}
+          </p>
+        )}
       </div>
       <div className="app-row-actions">
         {primary && (
@@ -116,6 +122,7 @@ function AppRow({
             primary={false}
             describedBy={nameId}
             registerTrigger={registerTrigger}
+            onError={setIssueError}
           />
         )}
         <MoreMenu label={`More for ${app.name}`}>
@@ -135,6 +142,11 @@ function AppRow({
           </MenuItem>
         </MoreMenu>
       </div>
+      {issueError && (
+        <div className="app-row-error">
+          <ErrorCallout error={issueError} />
+        </div>
+      )}
     </li>
   )
 }
@@ -149,6 +161,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
   const [pending, setPending] = useState<Pending>(null)
   const [login, setLogin] = useState<LoginState>(null)
   const [importing, setImporting] = useState(false)
+  const [issueError, setIssueError] = useState<AppErrorData | null>(null)
   const [actionResult, setActionResult] = useState<{ ok: true; text: string } | { ok: false; error: AppErrorData } | null>(null)
   const trigger = useRef<(() => void) | null>(null)
   const appTrigger = useRef<(() => void) | null>(null)
@@ -244,7 +257,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
         </div>
         <div className="account-actions">
           {primary && (
-            <IssueButton target={{ accountId: account.id }} flowLabel={primary.label} host={host} registerTrigger={registerPrimary} />
+            <IssueButton target={{ accountId: account.id }} flowLabel={primary.label} host={host} registerTrigger={registerPrimary} onError={setIssueError} />
           )}
           <MoreMenu label={`More for ${account.name}`}>
             <MenuItem icon={<LogIn size={16} aria-hidden="true" />} onSelect={() => void testLogin()}>
@@ -276,6 +289,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
         </div>
       </header>
       {provider && <p className="muted account-lead">{provider.description}</p>}
+      {issueError && <ErrorCallout error={issueError} testId="issue-error" />}
 
       {login?.status === 'busy' && (
         <p className="callout callout-info" role="status">

@@ -1,7 +1,21 @@
 import { Eye, EyeOff } from 'lucide-react'
 import { useId, useState, type JSX, type ReactNode } from 'react'
 import type { FieldSpec, FieldValue } from '../../../../shared/model'
+import { useAppStore } from '../../store/app-store'
 import { SecretStoreNote } from './SecretStoreNote'
+
+/**
+ * Providers' help texts say "kept in the system keychain"; when another store is in use that
+ * would be a false promise, so the words name the store really in use.
+ */
+function useTruthfulHelp(): (help: string) => string {
+  const backend = useAppStore((s) => ('data' in s.secrets && s.secrets.data?.active.status === 'ok' ? s.secrets.data.active.backend : null))
+  return (help) => {
+    if (backend === null || backend === 'keychain') return help
+    const where = backend === 'vault' ? 'the encrypted vault' : 'memory only (gone when TokenDesk exits)'
+    return help.replace(/\b(the )?(system|OS) keychain\b/gi, where)
+  }
+}
 
 export interface FieldsProps {
   specs: readonly FieldSpec[]
@@ -113,7 +127,9 @@ function Input({ spec, id, describedBy, invalid, props }: { spec: FieldSpec; id:
   }
 }
 
-function FieldRow({ spec, props }: { spec: FieldSpec; props: FieldsProps }): JSX.Element {
+function FieldRow({ spec: raw, props }: { spec: FieldSpec; props: FieldsProps }): JSX.Element {
+  const truthful = useTruthfulHelp()
+  const spec = raw.help ? { ...raw, help: truthful(raw.help) } : raw
   const base = useId()
   const id = `${base}-input`
   const error = props.shown(spec.name) ? props.errors[spec.name] : undefined

@@ -55,7 +55,8 @@ export function IssueButton({
   primary = true,
   describedBy,
   onIssued,
-  registerTrigger
+  registerTrigger,
+  onError
 }: {
   target: IssueTarget
   /** Shown after the words: "Issue token · Admin-Token". The accessible name stays "Issue token". */
@@ -68,6 +69,8 @@ export function IssueButton({
   onIssued?(token: Token): void
   /** Lets the page's `i` shortcut press this button. */
   registerTrigger?(trigger: (() => void) | null): void
+  /** The page shows the error where it has room (under the header, across an app card). */
+  onError?(error: AppErrorData | null): void
 }): JSX.Element {
   const statusId = useId()
   const button = useRef<HTMLButtonElement>(null)
@@ -88,11 +91,13 @@ export function IssueButton({
     setBusy(true)
     setSlow(false)
     setError(null)
+    onError?.(null)
     const result = await issueToken(target)
     setBusy(false)
     setSlow(false)
     setWidth(undefined)
     if (result.ok) onIssued?.(result.token)
+    else if (onError) onError(result.error)
     else setError(result.error)
   }
 

@@ -248,7 +248,7 @@ describe('the account page', () => {
     act(() => vi.advanceTimersByTime(1100))
     expect(screen.getByText('Waiting for 127.0.0.1:4100…')).toBeVisible()
     await act(async () => answer({ ok: false, error: { code: 'HTTP_UNREACHABLE', message: 'Nothing answered at 127.0.0.1:4100 (connection refused).' } }))
-    const alert = await screen.findByText('Nothing answered at 127.0.0.1:4100 (connection refused).', { selector: '.issue-error p' })
+    const alert = await screen.findByText('Nothing answered at 127.0.0.1:4100 (connection refused).', { selector: '[role="alert"] p' })
     expect(alert.closest('[role="alert"]')).toHaveTextContent('Fix: Check the base URL and that the server is running')
     expect(accountButton).toHaveAttribute('aria-busy', 'false')
     expect(requestOf(fake, 'tokens.issue')).toEqual({ accountId: 'acc1' })

@@ -53,6 +53,130 @@ function PaletteBody(): JSX.Element {
   }
   const store = useAppStore.getState
 
+  // With nothing typed, places and commands come first; once you type, what you look for does.
+  const found = (
+    <>
+      {tokens.length > 0 && (
+        <Command.Group heading="Tokens">
+          {tokens.map((t) => (
+            <Command.Item key={`copy-${t.id}`} value={`copy ${t.label} ${t.id}`} keywords={[t.kind, 'copy', 'token']} onSelect={run(() => copyToken(t.id))}>
+              <Copy size={16} aria-hidden="true" />
+              <span className="palette-item-text">
+                Copy <strong>{t.label}</strong>
+              </span>
+              <span className="palette-hint mono">issued {new Date(t.issuedAt).toLocaleTimeString()}</span>
+              <span className={`palette-state palette-state-${t.state}`}>{t.state.replace('-', ' ')}</span>
+            </Command.Item>
+          ))}
+          {tokens.map((t) => (
+            <Command.Item
+              key={`show-${t.id}`}
+              value={`details ${t.label} ${t.id}`}
+              keywords={['details', 'show', 'open', 'token']}
+              onSelect={run(() => {
+                store().viewChosen('all-tokens')
+                selectToken(t.id)
+              })}
+            >
+              <Eye size={16} aria-hidden="true" />
+              <span className="palette-item-text">
+                Details of <strong>{t.label}</strong>
+              </span>
+            </Command.Item>
+          ))}
+          {tokens.map((t) => (
+            <Command.Item key={`refresh-${t.id}`} value={`refresh ${t.label} ${t.id}`} keywords={['refresh', 'renew', 'token']} onSelect={run(() => refreshToken(t.id))}>
+              <RefreshCw size={16} aria-hidden="true" />
+              <span className="palette-item-text">
+                Refresh <strong>{t.label}</strong>
+              </span>
+            </Command.Item>
+          ))}
+        </Command.Group>
+      )}
+      {accounts.length > 0 && (
+        <Command.Group heading="Issue">
+          {accounts.flatMap((account) => {
+            const provider = providerOf(providers, account.providerId)
+            const items: JSX.Element[] = []
+            if (primaryFlow(provider, 'account')) {
+              items.push(
+                <Command.Item
+                  key={`issue-${account.id}`}
+                  value={`issue token for ${account.name} ${account.id}`}
+                  keywords={['issue', 'new', 'token', provider?.label ?? '']}
+                  onSelect={run(async () => {
+                    store().accountChosen(account.id)
+                    await issueToken({ accountId: account.id })
+                  })}
+                >
+                  <KeyRound size={16} aria-hidden="true" />
+                  <span className="palette-item-text">
+                    Issue token for <strong>{account.name}</strong>
+                  </span>
+                </Command.Item>
+                  )
+            }
+            if (primaryFlow(provider, 'app')) {
+              for (const app of apps.filter((a) => a.accountId === account.id)) {
+                items.push(
+                  <Command.Item
+                    key={`issue-${app.id}`}
+                    value={`issue token for ${account.name} ${app.name} ${app.id}`}
+                    keywords={['issue', 'new', 'token', 'app']}
+                    onSelect={run(async () => {
+                      store().accountChosen(account.id)
+                      await issueToken({ accountId: account.id, appId: app.id })
+                    })}
+                  >
+                    <KeyRound size={16} aria-hidden="true" />
+                    <span className="palette-item-text">
+                      Issue token for <strong>{account.name}</strong> · {app.name}
+                    </span>
+                  </Command.Item>
+                    )
+              }
+            }
+            return items
+          })}
+        </Command.Group>
+      )}
+    </>
+  )
+  const navigation = (
+    <>
+      <Command.Group heading="Go to">
+        {accounts.map((account) => (
+          <Command.Item key={`go-${account.id}`} value={`go to account ${account.name} ${account.id}`} keywords={['account', providerOf(providers, account.providerId)?.label ?? '']} onSelect={run(() => store().accountChosen(account.id))}>
+            <User size={16} aria-hidden="true" />
+            <span className="palette-item-text">
+              <strong>{account.name}</strong>
+            </span>
+            <span className="palette-hint">{providerOf(providers, account.providerId)?.label}</span>
+          </Command.Item>
+        ))}
+        {GO.map((g) => (
+          <Command.Item key={g.view} value={`go to ${g.label}`} onSelect={run(() => store().viewChosen(g.view))}>
+            {g.icon}
+            <span className="palette-item-text">{g.label}</span>
+            {g.hint && <kbd className="palette-hint">{g.hint}</kbd>}
+          </Command.Item>
+        ))}
+      </Command.Group>
+      <Command.Group heading="Commands">
+        <Command.Item value="add account" keywords={['new', 'create', 'provider']} onSelect={() => overlayOpened('add-account')}>
+          <Plus size={16} aria-hidden="true" />
+          <span className="palette-item-text">Add account…</span>
+        </Command.Item>
+        <Command.Item value="keyboard shortcuts" keywords={['help', 'keys', '?']} onSelect={() => overlayOpened('shortcuts')}>
+          <Keyboard size={16} aria-hidden="true" />
+          <span className="palette-item-text">Keyboard shortcuts</span>
+          <kbd className="palette-hint">?</kbd>
+        </Command.Item>
+      </Command.Group>
+    </>
+  )
+
   return (
     <Command label="Search or run a command" loop>
       <div className="palette-input">
@@ -62,119 +186,17 @@ function PaletteBody(): JSX.Element {
       </div>
       <Command.List className="palette-list">
         <Command.Empty className="palette-empty">Nothing matches “{search}”.</Command.Empty>
-        {tokens.length > 0 && (
-          <Command.Group heading="Tokens">
-            {tokens.map((t) => (
-              <Command.Item key={`copy-${t.id}`} value={`copy ${t.label} ${t.id}`} keywords={[t.kind, 'copy', 'token']} onSelect={run(() => copyToken(t.id))}>
-                <Copy size={16} aria-hidden="true" />
-                <span className="palette-item-text">
-                  Copy <strong>{t.label}</strong>
-                </span>
-                <span className={`palette-state palette-state-${t.state}`}>{t.state.replace('-', ' ')}</span>
-              </Command.Item>
-            ))}
-            {tokens.map((t) => (
-              <Command.Item
-                key={`show-${t.id}`}
-                value={`details ${t.label} ${t.id}`}
-                keywords={['details', 'show', 'open', 'token']}
-                onSelect={run(() => {
-                  store().viewChosen('all-tokens')
-                  selectToken(t.id)
-                })}
-              >
-                <Eye size={16} aria-hidden="true" />
-                <span className="palette-item-text">
-                  Details of <strong>{t.label}</strong>
-                </span>
-              </Command.Item>
-            ))}
-            {tokens.map((t) => (
-              <Command.Item key={`refresh-${t.id}`} value={`refresh ${t.label} ${t.id}`} keywords={['refresh', 'renew', 'token']} onSelect={run(() => refreshToken(t.id))}>
-                <RefreshCw size={16} aria-hidden="true" />
-                <span className="palette-item-text">
-                  Refresh <strong>{t.label}</strong>
-                </span>
-              </Command.Item>
-            ))}
-          </Command.Group>
+        {search.trim() === '' ? (
+          <>
+            {navigation}
+            {found}
+          </>
+        ) : (
+          <>
+            {found}
+            {navigation}
+          </>
         )}
-        {accounts.length > 0 && (
-          <Command.Group heading="Issue">
-            {accounts.flatMap((account) => {
-              const provider = providerOf(providers, account.providerId)
-              const items: JSX.Element[] = []
-              if (primaryFlow(provider, 'account')) {
-                items.push(
-                  <Command.Item
-                    key={`issue-${account.id}`}
-                    value={`issue token for ${account.name} ${account.id}`}
-                    keywords={['issue', 'new', 'token', provider?.label ?? '']}
-                    onSelect={run(async () => {
-                      store().accountChosen(account.id)
-                      await issueToken({ accountId: account.id })
-                    })}
-                  >
-                    <KeyRound size={16} aria-hidden="true" />
-                    <span className="palette-item-text">
-                      Issue token for <strong>{account.name}</strong>
-                    </span>
-                  </Command.Item>
-                )
-              }
-              if (primaryFlow(provider, 'app')) {
-                for (const app of apps.filter((a) => a.accountId === account.id)) {
-                  items.push(
-                    <Command.Item
-                      key={`issue-${app.id}`}
-                      value={`issue token for ${account.name} ${app.name} ${app.id}`}
-                      keywords={['issue', 'new', 'token', 'app']}
-                      onSelect={run(async () => {
-                        store().accountChosen(account.id)
-                        await issueToken({ accountId: account.id, appId: app.id })
-                      })}
-                    >
-                      <KeyRound size={16} aria-hidden="true" />
-                      <span className="palette-item-text">
-                        Issue token for <strong>{account.name}</strong> · {app.name}
-                      </span>
-                    </Command.Item>
-                  )
-                }
-              }
-              return items
-            })}
-          </Command.Group>
-        )}
-        <Command.Group heading="Go to">
-          {accounts.map((account) => (
-            <Command.Item key={`go-${account.id}`} value={`go to account ${account.name} ${account.id}`} keywords={['account', providerOf(providers, account.providerId)?.label ?? '']} onSelect={run(() => store().accountChosen(account.id))}>
-              <User size={16} aria-hidden="true" />
-              <span className="palette-item-text">
-                <strong>{account.name}</strong>
-              </span>
-              <span className="palette-hint">{providerOf(providers, account.providerId)?.label}</span>
-            </Command.Item>
-          ))}
-          {GO.map((g) => (
-            <Command.Item key={g.view} value={`go to ${g.label}`} onSelect={run(() => store().viewChosen(g.view))}>
-              {g.icon}
-              <span className="palette-item-text">{g.label}</span>
-              {g.hint && <kbd className="palette-hint">{g.hint}</kbd>}
-            </Command.Item>
-          ))}
-        </Command.Group>
-        <Command.Group heading="Commands">
-          <Command.Item value="add account" keywords={['new', 'create', 'provider']} onSelect={() => overlayOpened('add-account')}>
-            <Plus size={16} aria-hidden="true" />
-            <span className="palette-item-text">Add account…</span>
-          </Command.Item>
-          <Command.Item value="keyboard shortcuts" keywords={['help', 'keys', '?']} onSelect={() => overlayOpened('shortcuts')}>
-            <Keyboard size={16} aria-hidden="true" />
-            <span className="palette-item-text">Keyboard shortcuts</span>
-            <kbd className="palette-hint">?</kbd>
-          </Command.Item>
-        </Command.Group>
       </Command.List>
     </Command>
   )
