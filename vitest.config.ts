@@ -19,7 +19,9 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['src/renderer/**/*.test.{ts,tsx}'],
-          setupFiles: ['src/renderer/src/test/setup.ts']
+          setupFiles: ['src/renderer/src/test/setup.ts'],
+          // jsdom renders of long lists take seconds on a loaded 2-core CI machine: 10× headroom.
+          testTimeout: 20_000
         }
       }
     ]
