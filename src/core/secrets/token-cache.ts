@@ -29,6 +29,8 @@ export class TokenCache {
   private writing: Promise<void> = Promise.resolve()
   private dirty = false
   private disposed = false
+  /** A write queued behind the running one and not started yet: later flushes join it. */
+  private queuedWrite: Promise<void> | null = null
   /** The last write failure, reported by `flush()` and kept for diagnostics. */
   lastError: AppError | null = null
 
@@ -96,11 +98,22 @@ export class TokenCache {
     return deleted
   }
 
-  /** Writes pending changes now; rejects with the write's typed error. */
+  /**
+   * Writes pending changes now; rejects with the write's typed error. Callers that arrive while a
+   * write runs share the one write queued after it (it starts after their change, so it carries
+   * it): a burst of flushes costs two writes, not one each, so the queue cannot grow without bound.
+   */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    if (this.dirty) this.writing = this.writing.then(() => this.writeNow())
+    if (this.dirty && this.queuedWrite === null) {
+      const queued = this.writing.then(() => {
+        this.queuedWrite = null
+        return this.writeNow()
+      })
+      this.queuedWrite = queued
+      this.writing = queued
+    }
     await this.writing
     if (this.lastError) throw this.lastError
   }
