@@ -17,7 +17,7 @@ import {
 } from '../../lib/format-time'
 import { useAccountsStore } from '../../store/accounts-store'
 import { useTokensStore } from '../../store/tokens-store'
-import { copyToken, errorText, refreshToken, run } from './actions'
+import { copyToken, errorText, issueAgainOrRenew, refreshToken, run } from './actions'
 import { ICON, ICON_SMALL } from './icons'
 import { CopyAsMenu, confirmForget, confirmRevoke, revokeLabel } from './TokenMenus'
 import { STATE_LABELS, StateDot } from './TokenRow'
@@ -398,8 +398,8 @@ function DetailBody({ token, Title, onClose }: { token: Token; Title: (props: { 
               <CopyAsMenu token={token} compact />
             </span>
           )}
-          {token.renewal.method !== 'none' && token.state !== 'revoked' && (
-            <button type="button" className="button button-small" onClick={() => void refreshToken(token.id)}>
+          {(token.renewal.method !== 'none' || token.state === 'expired') && token.state !== 'revoked' && (
+            <button type="button" className="button button-small" onClick={() => void (dead ? issueAgainOrRenew(token.id) : refreshToken(token.id))}>
               {dead ? <RotateCcw {...ICON_SMALL} aria-hidden="true" /> : <RefreshCw {...ICON_SMALL} aria-hidden="true" />}
               {dead ? 'Issue again' : 'Refresh'}
             </button>
@@ -472,7 +472,7 @@ function DetailBody({ token, Title, onClose }: { token: Token; Title: (props: { 
           </dl>
         </section>
         <Inspection token={token} />
-        <RenewalEditor key={`${token.id}:${JSON.stringify(token.renewal.policy)}`} token={token} />
+        <RenewalEditor key={token.id} token={token} />
         <Audit token={token} />
       </div>
     </div>

@@ -3,7 +3,7 @@ import { ChevronDown, Clipboard, Eye, FileText, LogOut, MoreHorizontal, RefreshC
 import type { JSX } from 'react'
 import { COPY_FORMATS, type Token } from '../../../../shared/model'
 import { useTokensStore } from '../../store/tokens-store'
-import { copyToken, forgetToken, refreshToken, revokeToken } from './actions'
+import { copyToken, forgetToken, issueAgainOrRenew, refreshToken, revokeToken } from './actions'
 import { ICON } from './icons'
 import { askConfirm, useTokensUi } from './ui-store'
 
@@ -116,7 +116,11 @@ export function MoreMenu({ token }: { token: Token }): JSX.Element {
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
-          <DropdownMenu.Item className="td-menu-item" disabled={token.renewal.method === 'none' || token.state === 'revoked'} onSelect={() => void refreshToken(token.id)}>
+          <DropdownMenu.Item
+            className="td-menu-item"
+            disabled={token.state === 'revoked' || (token.renewal.method === 'none' && token.state !== 'expired')}
+            onSelect={() => void (dead ? issueAgainOrRenew(token.id) : refreshToken(token.id))}
+          >
             <RefreshCw {...ICON} aria-hidden="true" />
             <span>{dead ? 'Issue again' : 'Refresh now'}</span>
             <kbd className="td-menu-kbd">R</kbd>

@@ -14,7 +14,7 @@ import {
   timeLeftText,
   timeLeftTone
 } from '../../lib/format-time'
-import { copyToken, forgetToken, refreshToken } from './actions'
+import { copyToken, forgetToken, issueAgainOrRenew, refreshToken } from './actions'
 import { ICON, ICON_SMALL } from './icons'
 import { CopyAsMenu, MoreMenu } from './TokenMenus'
 
@@ -72,7 +72,7 @@ function LifetimeBar({ token }: { token: Token }): JSX.Element {
   const tick = renewAt !== null && lifetime && token.renewal.method !== 'none' ? (renewAt / lifetime) * 100 : null
   if (percent < 0) return <span className="lifetime lifetime-unknown" aria-hidden="true" />
   return (
-    <span className={`lifetime lifetime-${token.state}`} role="meter" aria-label="Lifetime left" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+    <span className={`lifetime lifetime-${token.state}`} role="meter" aria-label="Lifetime left" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={`${Math.round(percent)} % of the lifetime left`}>
       <span className="lifetime-fill" style={{ width: `${percent}%` }} />
       {tick !== null && token.state !== 'expired' && token.state !== 'revoked' && <span className="lifetime-tick" style={{ left: `${tick}%` }} />}
     </span>
@@ -154,8 +154,8 @@ export const TokenRow = memo(function TokenRow({ token, selected, index, onSelec
         )}
         {dead ? (
           <>
-            {token.state === 'expired' && token.renewal.method !== 'none' && (
-              <button type="button" className="button button-small" onClick={() => void refreshToken(token.id)}>
+            {token.state === 'expired' && (
+              <button type="button" className="button button-small" onClick={() => void issueAgainOrRenew(token.id)}>
                 <RotateCcw {...ICON_SMALL} aria-hidden="true" /> Issue again
               </button>
             )}
@@ -165,8 +165,9 @@ export const TokenRow = memo(function TokenRow({ token, selected, index, onSelec
           </>
         ) : (
           <span className="split-button">
-            <button type="button" className="button button-small button-primary split-main" onClick={() => void copyToken(token.id)}>
-              <Clipboard {...ICON_SMALL} aria-hidden="true" /> Copy
+            <button type="button" className="button button-small button-primary split-main" aria-label="Copy" title="Copy (C)" onClick={() => void copyToken(token.id)}>
+              <Clipboard {...ICON_SMALL} aria-hidden="true" />
+              <span className="split-main-text">Copy</span>
             </button>
             <CopyAsMenu token={token} compact />
           </span>

@@ -148,7 +148,19 @@ export async function issueAgain(id: string): Promise<boolean> {
   }
   toast.success(`Issued ${result.value.label}`, { id: pending, duration: 2500 })
   useTokensStore.getState().selected(result.value.id)
+  // The new token takes the dead one's place.
+  if (token.state === 'expired') await run('tokens.forget', { id })
   return true
+}
+
+/**
+ * "Issue again" on a dead token: renewed in place where the engine can (refresh token or
+ * stored credentials), else a fresh token by the same flow that replaces it.
+ */
+export function issueAgainOrRenew(id: string): Promise<boolean> {
+  const token = useTokensStore.getState().byId[id]
+  if (!token) return Promise.resolve(false)
+  return token.renewal.method === 'none' ? issueAgain(id) : refreshToken(id)
 }
 
 export async function clearExpired(accountId?: string): Promise<number> {

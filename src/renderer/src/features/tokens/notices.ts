@@ -1,7 +1,6 @@
 import { toast } from 'sonner'
 import type { Notice } from '../../../../shared/model'
-import { useTokensStore } from '../../store/tokens-store'
-import { copyToken, refreshToken } from './actions'
+import { copyToken, issueAgainOrRenew, refreshToken } from './actions'
 
 /**
  * One toast per token at a time: the toast id is the token id, so "expires in 1 min" is
@@ -10,16 +9,16 @@ import { copyToken, refreshToken } from './actions'
  */
 export function showNotice(notice: Notice): void {
   const id = notice.tokenId
-  const token = useTokensStore.getState().byId[id]
   const refresh = { label: 'Refresh', onClick: () => void refreshToken(id) }
   const copy = { label: 'Copy', onClick: () => void copyToken(id) }
-  const common = { id, description: notice.body || undefined }
+  // The same id replaces the toast in place; sonner merges options, so each kind sets all of them.
+  const common = { id, description: notice.body || undefined, action: undefined, cancel: undefined }
   switch (notice.kind) {
     case 'expiring':
       toast.warning(notice.title, { ...common, duration: 60_000, action: refresh, cancel: copy })
       return
     case 'expired':
-      toast.error(notice.title, { ...common, duration: 30_000, action: { ...refresh, label: token?.renewal.method === 'refresh-token' ? 'Refresh' : 'Issue again' } })
+      toast.error(notice.title, { ...common, duration: 30_000, action: { label: 'Issue again', onClick: () => void issueAgainOrRenew(id) } })
       return
     case 'renewal-failed':
       toast.error(notice.title, { ...common, duration: 30_000, action: { ...refresh, label: 'Retry' } })
