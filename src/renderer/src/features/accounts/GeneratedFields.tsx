@@ -155,10 +155,12 @@ function FieldRow({ spec: raw, props }: { spec: FieldSpec; props: FieldsProps })
   }
   return (
     <div className="gen-field">
-      <label htmlFor={id} className="field-label">
-        {spec.label}
-        {!spec.required && <span className="field-optional"> (optional)</span>}
-      </label>
+      <div className="field-label-row">
+        <label htmlFor={id} className="field-label">
+          {spec.label}
+        </label>
+        {!spec.required && <span className="field-optional">optional</span>}
+      </div>
       {input}
       {error && <FieldError id={errorId!}>{error}</FieldError>}
       {spec.help && (
