@@ -116,6 +116,7 @@ export function createCore(options: CoreOptions): Core {
   const dispatch = createDispatch(handlers, options.log)
   // Backend switched, vault (auto-)locked or unlocked: push fresh status and diagnostics.
   const unsubscribe = secrets.onChange(() => {
+    accounts.forgetCachedSecrets()
     void (async () => {
       try {
         events.emit('secrets.statusChanged', await secrets.status(false))

@@ -31,6 +31,16 @@ export interface AccountsServiceOptions {
   redact: (value: string) => void
 }
 
+/**
+ * How long credentials read from the secret store are reused for issuing and renewing. A keychain
+ * read is a D-Bus/IPC round trip (3–15 ms each, measured by `npm run bench`), paid per secret on
+ * every issue and every scheduled renewal. The values are already held in memory by the log's
+ * redaction set, so caching them adds no new exposure; every write, removal, backend switch and
+ * vault lock drops the cache, and the TTL bounds how long an outside change (a keychain edited
+ * or locked behind TokenDesk's back) goes unseen.
+ */
+export const SECRET_CACHE_MS = 60_000
+
 export interface AccountInput {
   providerId: ProviderId
   name: string
@@ -47,6 +57,9 @@ export interface AccountInput {
  */
 export class AccountsService {
   private readonly listeners = new Set<() => void>()
+  private readonly secretCache = new Map<string, { store: SecretStore; names: string; secrets: SecretValues; at: number }>()
+  /** Bumped whenever the cache is dropped, so a read that raced a write is not cached. */
+  private secretGeneration = 0
 
   constructor(private readonly options: AccountsServiceOptions) {}
 
@@ -265,8 +278,21 @@ export class AccountsService {
     }
   }
 
+  /** Drops cached credentials: the secret store changed under us (backend switch, vault locked or unlocked). */
+  forgetCachedSecrets(): void {
+    this.secretGeneration++
+    this.secretCache.clear()
+  }
+
   private async credentialSet(prefix: string, owner: { name: string; fields: FieldValues; secretsSet: string[]; id: string }): Promise<CredentialSet> {
     const store = this.options.secrets()
+    const names = owner.secretsSet.join('\n')
+    const now = this.options.now()
+    const cached = this.secretCache.get(prefix)
+    if (cached && cached.store === store && cached.names === names && now - cached.at >= 0 && now - cached.at < SECRET_CACHE_MS) {
+      return { id: owner.id, name: owner.name, fields: owner.fields, secrets: { ...cached.secrets } }
+    }
+    const generation = this.secretGeneration
     const secrets: SecretValues = {}
     for (const name of owner.secretsSet) {
       const value = await store.get(`${prefix}/${name}`)
@@ -278,11 +304,13 @@ export class AccountsService {
       this.options.redact(value)
       secrets[name] = value
     }
+    if (generation === this.secretGeneration) this.secretCache.set(prefix, { store, names, secrets: { ...secrets }, at: now })
     return { id: owner.id, name: owner.name, fields: owner.fields, secrets }
   }
 
   /** Writes the given secrets; '' clears one. Returns the names now set. */
   private async writeSecrets(prefix: string, secrets: SecretValues, already: string[]): Promise<string[]> {
+    this.forgetCachedSecrets()
     const store = this.options.secrets()
     const set = new Set(already)
     for (const [name, value] of Object.entries(secrets)) {
@@ -298,10 +326,12 @@ export class AccountsService {
   }
 
   private async deleteSecrets(prefix: string, names: string[]): Promise<void> {
+    this.forgetCachedSecrets()
     for (const name of names) await this.options.secrets().delete(`${prefix}/${name}`).catch(() => false)
   }
 
   private async deletePrefix(prefix: string): Promise<void> {
+    this.forgetCachedSecrets()
     const store = this.options.secrets()
     const keys = await store.keys()
     for (const key of keys) if (key.startsWith(`${prefix}/`)) await store.delete(key)
@@ -318,6 +348,7 @@ export class AccountsService {
   }
 
   private changed(): void {
+    this.forgetCachedSecrets()
     for (const listener of this.listeners) listener()
   }
 }

@@ -16,6 +16,19 @@ export interface TokenCacheOptions {
 }
 
 /**
+ * Every write re-encrypts the whole cache (O(tokens)); with 10,000 tokens one takes tens of ms of
+ * the event loop. The delay before the next write grows with the last write's cost so writing never
+ * takes more than ~1/WRITE_COST_FACTOR of the time, up to MAX_FLUSH_DELAY_MS (`npm run bench`).
+ */
+export const WRITE_COST_FACTOR = 20
+export const MAX_FLUSH_DELAY_MS = 2_000
+
+/** The write-behind delay: the configured one, or longer after an expensive write. */
+export function writeBehindDelay(baseMs: number, lastWriteMs: number, maxMs: number): number {
+  return Math.max(baseMs, Math.min(maxMs, Math.round(lastWriteMs * WRITE_COST_FACTOR)))
+}
+
+/**
  * Issued tokens: many, short-lived, so not one keychain item each (DESIGN.md "Secrets vs
  * metadata"). They live in one encrypted file (same format as the vault) whose random 32-byte
  * key is a single secret-store item. Writes are behind: `set` returns at once and the file is
@@ -31,6 +44,7 @@ export class TokenCache {
   private disposed = false
   /** A write queued behind the running one and not started yet: later flushes join it. */
   private queuedWrite: Promise<void> | null = null
+  private lastWriteMs = 0
   /** The last write failure, reported by `flush()` and kept for diagnostics. */
   lastError: AppError | null = null
 
@@ -135,14 +149,16 @@ export class TokenCache {
     this.timer = setTimeout(() => {
       this.timer = null
       this.writing = this.writing.then(() => this.writeNow())
-    }, this.options.flushDelayMs ?? 50)
+    }, writeBehindDelay(this.options.flushDelayMs ?? 50, this.lastWriteMs, MAX_FLUSH_DELAY_MS))
   }
 
   private async writeNow(): Promise<void> {
     if (!this.dirty) return
     this.dirty = false
+    const started = performance.now()
     try {
-      await writeEncryptedFile(this.options.file, 'token-cache', this.key, new Map(this.items))
+      await writeEncryptedFile(this.options.file, 'token-cache', this.key, this.items)
+      this.lastWriteMs = performance.now() - started
       this.lastError = null
     } catch (error) {
       this.dirty = true

@@ -5,10 +5,13 @@ import { z } from 'zod'
 import { AppError } from '../../shared/errors'
 import { AuditEventSchema, TokenSchema, type AuditEvent, type Token } from '../../shared/model'
 import type { Logger } from '../log'
+import { writeBehindDelay } from '../secrets/token-cache'
 
 /** Audit events kept per token; the oldest go first. */
 export const AUDIT_LIMIT = 100
 export const RECORDS_VERSION = 1
+/** Longest write-behind delay after an expensive write (10,000 tokens: a write is ~10 MB of JSON). */
+export const MAX_RECORDS_FLUSH_DELAY_MS = 5_000
 
 const RecordsFileSchema = z.object({
   version: z.literal(RECORDS_VERSION),
@@ -27,6 +30,7 @@ export class TokenRecordStore {
   private timer: NodeJS.Timeout | null = null
   private writing: Promise<void> = Promise.resolve()
   private dirty = false
+  private lastWriteMs = 0
   lastError: AppError | null = null
 
   constructor(
@@ -105,13 +109,14 @@ export class TokenRecordStore {
     this.timer = setTimeout(() => {
       this.timer = null
       this.writing = this.writing.then(() => this.writeNow())
-    }, this.flushDelayMs)
+    }, writeBehindDelay(this.flushDelayMs, this.lastWriteMs, MAX_RECORDS_FLUSH_DELAY_MS))
     this.timer.unref?.()
   }
 
   private async writeNow(): Promise<void> {
     if (!this.dirty) return
     this.dirty = false
+    const started = performance.now()
     const body = JSON.stringify({ version: RECORDS_VERSION, tokens: [...this.tokens.values()], audit: Object.fromEntries(this.audit) })
     const temp = `${this.file}.${process.pid}.tmp`
     try {
@@ -124,6 +129,7 @@ export class TokenRecordStore {
         await handle.close()
       }
       await rename(temp, this.file)
+      this.lastWriteMs = performance.now() - started
       this.lastError = null
     } catch (error) {
       this.dirty = true
