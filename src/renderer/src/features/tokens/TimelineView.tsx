@@ -127,7 +127,6 @@ export function TimelineView(): JSX.Element {
   useFollowAppSelection()
   const [presetId, setPresetId] = useState<PresetId>('1h')
   const preset = PRESETS.find((p) => p.id === presetId)!
-  const now = useNow()
   const sorted = useSortedTokens()
   const filters = useTokensStore((s) => s.filters)
   const shown = useMemo(() => filterTokens(sorted, filters), [sorted, filters])
@@ -159,18 +158,6 @@ export function TimelineView(): JSX.Element {
     return () => window.removeEventListener('keydown', onKey)
   }, [order])
 
-  // The names get up to 280 px, and less in a narrow window so the plot keeps most of the width.
-  const labelWidth = Math.round(Math.min(280, Math.max(168, width * 0.28)))
-  const plotLeft = labelWidth
-  const plotWidth = width - labelWidth - PAD_RIGHT
-  const start = now - preset.range / 4
-  const end = start + preset.range
-  const x = (t: number): number => plotLeft + ((t - start) / preset.range) * plotWidth
-  const clampX = (t: number): number => Math.max(plotLeft, Math.min(plotLeft + plotWidth, x(t)))
-  const axis = ticks(start, end, preset.step)
-  const label = (t: number): string => (preset.range >= 7 * DAY ? formatDay(t) : new Date(t).getHours() === 0 && new Date(t).getMinutes() === 0 ? formatDay(t) : formatHourMinute(t))
-  const nowX = x(now)
-
   return (
     <section className={`tokens-view${wide && detailOpen ? ' with-detail' : ''}`} aria-labelledby="timeline-heading">
       <div className="tokens-main">
@@ -198,75 +185,105 @@ export function TimelineView(): JSX.Element {
               <p className="empty-lead">{sorted.length === 0 ? 'Issue a token on an account page: its lifetime appears here as a bar.' : 'Nothing fits these filters.'}</p>
             </div>
           ) : (
-            <>
-              <svg className="timeline-axis" width={width} height={AXIS_HEIGHT} aria-hidden="true">
-                {axis.map((t) => (
-                  <g key={t}>
-                    <line x1={x(t)} x2={x(t)} y1={AXIS_HEIGHT - 6} y2={AXIS_HEIGHT} className="tl-axis-tick" />
-                    {/* A label that "now" would cover gives way to it. */}
-                    {Math.abs(x(t) - nowX) > 36 && (
-                      <text x={x(t)} y={AXIS_HEIGHT - 10} className="tl-axis-label" textAnchor="middle">
-                        {label(t)}
-                      </text>
-                    )}
-                  </g>
-                ))}
-                <text x={nowX} y={AXIS_HEIGHT - 10} className="tl-now-label" textAnchor="middle">
-                  now
-                </text>
-              </svg>
-              <div className="timeline-scroll">
-                <Tooltip.Provider delayDuration={200} skipDelayDuration={100}>
-                  <svg className="timeline" width={width} height={height} role="list" aria-label="Token lifetimes">
-                    <defs>
-                      <clipPath id="tl-plot">
-                        <rect x={plotLeft} y={0} width={plotWidth} height={height} />
-                      </clipPath>
-                      <pattern id="tl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <rect width="6" height="6" className="tl-hatch-bg" />
-                        <line x1="0" y1="0" x2="0" y2="6" className="tl-hatch-line" />
-                      </pattern>
-                    </defs>
-                    {axis.map((t) => (
-                      <line key={t} x1={x(t)} x2={x(t)} y1={0} y2={height} className="tl-grid" />
-                    ))}
-                    <line x1={plotLeft - 0.5} x2={plotLeft - 0.5} y1={0} y2={height} className="tl-divider" />
-                    {lanes.map((lane) =>
-                      lane.kind === 'group' ? (
-                        <g key={`g-${lane.y}`} role="presentation">
-                          <rect x={0} y={lane.y} width={width} height={GROUP_HEIGHT} className="tl-group-bg" />
-                          <text x={12} y={lane.y + 18} className="tl-group-label">
-                            {lane.name}
-                          </text>
-                        </g>
-                      ) : (
-                        <TokenLane
-                          key={lane.token!.id}
-                          token={lane.token!}
-                          name={lane.name}
-                          y={lane.y}
-                          width={width}
-                          labelWidth={labelWidth}
-                          now={now}
-                          selected={lane.token!.id === selectedId}
-                          expiringMs={expiringMs}
-                          x={x}
-                          clampX={clampX}
-                          plotRight={plotLeft + plotWidth}
-                          onSelect={() => select(lane.token!.id, true)}
-                        />
-                      )
-                    )}
-                    <line x1={nowX} x2={nowX} y1={0} y2={height} className="tl-now" />
-                  </svg>
-                </Tooltip.Provider>
-              </div>
-            </>
+            <TimelinePlot lanes={lanes} height={height} width={width} preset={preset} expiringMs={expiringMs} selectedId={selectedId} onSelect={(id) => select(id, true)} />
           )}
         </div>
       </div>
       {wide && <TokenDetail wide />}
     </section>
+  )
+}
+
+interface PlotProps {
+  lanes: Lane[]
+  height: number
+  width: number
+  preset: (typeof PRESETS)[number]
+  expiringMs: number
+  selectedId: string | null
+  onSelect: (id: string) => void
+}
+
+/** The axis and the lanes: the only part that follows the clock, so the filters above stay still. */
+function TimelinePlot({ lanes, height, width, preset, expiringMs, selectedId, onSelect }: PlotProps): JSX.Element {
+  const now = useNow()
+  // The names get up to 280 px, and less in a narrow window so the plot keeps most of the width.
+  const labelWidth = Math.round(Math.min(280, Math.max(168, width * 0.28)))
+  const plotLeft = labelWidth
+  const plotWidth = width - labelWidth - PAD_RIGHT
+  const start = now - preset.range / 4
+  const end = start + preset.range
+  const x = (t: number): number => plotLeft + ((t - start) / preset.range) * plotWidth
+  const clampX = (t: number): number => Math.max(plotLeft, Math.min(plotLeft + plotWidth, x(t)))
+  const axis = ticks(start, end, preset.step)
+  const label = (t: number): string => (preset.range >= 7 * DAY ? formatDay(t) : new Date(t).getHours() === 0 && new Date(t).getMinutes() === 0 ? formatDay(t) : formatHourMinute(t))
+  const nowX = x(now)
+
+  return (
+  <>
+    <svg className="timeline-axis" width={width} height={AXIS_HEIGHT} aria-hidden="true">
+      {axis.map((t) => (
+        <g key={t}>
+          <line x1={x(t)} x2={x(t)} y1={AXIS_HEIGHT - 6} y2={AXIS_HEIGHT} className="tl-axis-tick" />
+          {/* A label that "now" would cover gives way to it. */}
+          {Math.abs(x(t) - nowX) > 36 && (
+            <text x={x(t)} y={AXIS_HEIGHT - 10} className="tl-axis-label" textAnchor="middle">
+              {label(t)}
+            </text>
+          )}
+        </g>
+      ))}
+      <text x={nowX} y={AXIS_HEIGHT - 10} className="tl-now-label" textAnchor="middle">
+        now
+      </text>
+    </svg>
+    <div className="timeline-scroll">
+      <Tooltip.Provider delayDuration={200} skipDelayDuration={100}>
+        <svg className="timeline" width={width} height={height} role="list" aria-label="Token lifetimes">
+          <defs>
+            <clipPath id="tl-plot">
+              <rect x={plotLeft} y={0} width={plotWidth} height={height} />
+            </clipPath>
+            <pattern id="tl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+              <rect width="6" height="6" className="tl-hatch-bg" />
+              <line x1="0" y1="0" x2="0" y2="6" className="tl-hatch-line" />
+            </pattern>
+          </defs>
+          {axis.map((t) => (
+            <line key={t} x1={x(t)} x2={x(t)} y1={0} y2={height} className="tl-grid" />
+          ))}
+          <line x1={plotLeft - 0.5} x2={plotLeft - 0.5} y1={0} y2={height} className="tl-divider" />
+          {lanes.map((lane) =>
+            lane.kind === 'group' ? (
+              <g key={`g-${lane.y}`} role="presentation">
+                <rect x={0} y={lane.y} width={width} height={GROUP_HEIGHT} className="tl-group-bg" />
+                <text x={12} y={lane.y + 18} className="tl-group-label">
+                  {lane.name}
+                </text>
+              </g>
+            ) : (
+              <TokenLane
+                key={lane.token!.id}
+                token={lane.token!}
+                name={lane.name}
+                y={lane.y}
+                width={width}
+                labelWidth={labelWidth}
+                now={now}
+                selected={lane.token!.id === selectedId}
+                expiringMs={expiringMs}
+                x={x}
+                clampX={clampX}
+                plotRight={plotLeft + plotWidth}
+                onSelect={() => onSelect(lane.token!.id)}
+              />
+            )
+          )}
+          <line x1={nowX} x2={nowX} y1={0} y2={height} className="tl-now" />
+        </svg>
+      </Tooltip.Provider>
+    </div>
+  </>
   )
 }
 

@@ -369,6 +369,7 @@ function RenewalEditor({ token }: { token: Token }): JSX.Element {
 function DetailBody({ token, Title, onClose }: { token: Token; Title: (props: { children: ReactNode; className: string }) => JSX.Element; onClose: () => void }): JSX.Element {
   const dead = token.state === 'expired' || token.state === 'revoked'
   const skew = skewText(token.skewMs)
+  const flowLabel = useAccountsStore((s) => s.providers?.find((p) => p.id === token.providerId)?.flows.find((f) => f.id === token.flow)?.label ?? token.flow)
   return (
     <div className="detail">
       <header className="detail-header">
@@ -466,9 +467,7 @@ function DetailBody({ token, Title, onClose }: { token: Token; Title: (props: { 
                 {token.header.name}: {token.header.prefix}…
               </span>
             </Fact>
-            <Fact term="Flow">
-              <span className="mono">{token.flow}</span>
-            </Fact>
+            <Fact term="Flow">{flowLabel}</Fact>
           </dl>
         </section>
         <Inspection token={token} />

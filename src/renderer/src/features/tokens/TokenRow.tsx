@@ -54,6 +54,12 @@ function TimeLeft({ token }: { token: Token }): JSX.Element {
           ) : (
             <>Expiry {source}</>
           )}
+          {token.renewal.nextAt !== null && token.state !== 'expired' && token.state !== 'revoked' && (
+            <>
+              <br />
+              Next renewal {formatAbsolute(token.renewal.nextAt).slice(11)}
+            </>
+          )}
           <Tooltip.Arrow className="td-tooltip-arrow" />
         </Tooltip.Content>
       </Tooltip.Portal>
@@ -115,6 +121,12 @@ function Facts({ token }: { token: Token }): JSX.Element {
 
 const stop = (event: MouseEvent): void => event.stopPropagation()
 
+/** The expiry for the wide layout's own column: the time today, else the date too. */
+function whenText(at: number): string {
+  const full = formatAbsolute(at)
+  return full.slice(0, 10) === formatAbsolute(Date.now()).slice(0, 10) ? full.slice(11) : full.slice(0, 16)
+}
+
 export interface TokenRowProps {
   token: Token
   selected: boolean
@@ -141,6 +153,10 @@ export const TokenRow = memo(function TokenRow({ token, selected, index, onSelec
       <span role="gridcell" className="token-name-cell">
         <span className="token-label">{token.label}</span>
         <Facts token={token} />
+      </span>
+      <span role="gridcell" className="token-when-cell">
+        <span className="mono">{token.expiresAt === null ? '—' : whenText(token.expiresAt)}</span>
+        <span className="token-when-source">{expirySourceText(token.expirySource)}</span>
       </span>
       <span role="gridcell" className="token-time-cell">
         <TimeLeft token={token} />
