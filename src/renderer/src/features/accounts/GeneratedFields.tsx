@@ -9,10 +9,10 @@ import { SecretStoreNote } from './SecretStoreNote'
  * would be a false promise, so the words name the store really in use.
  */
 function useTruthfulHelp(): (help: string) => string {
-  const backend = useAppStore((s) => ('data' in s.secrets && s.secrets.data?.active.status === 'ok' ? s.secrets.data.active.backend : null))
+  const backend = useAppStore((s) => ('data' in s.secrets && s.secrets.data ? (s.secrets.data.active.status === 'ok' ? s.secrets.data.active.backend : 'unusable') : null))
   return (help) => {
     if (backend === null || backend === 'keychain') return help
-    const where = backend === 'vault' ? 'the encrypted vault' : 'memory only (gone when TokenDesk exits)'
+    const where = backend === 'vault' ? 'the encrypted vault' : backend === 'memory' ? 'memory only (gone when TokenDesk exits)' : 'the secret store'
     return help.replace(/\b(the )?(system|OS) keychain\b/gi, where)
   }
 }

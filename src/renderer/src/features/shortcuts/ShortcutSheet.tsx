@@ -19,7 +19,7 @@ export function ShortcutSheet(): JSX.Element {
                   <dt>
                     {item.keys.map((key, i) => (
                       <Fragment key={key}>
-                        {i > 0 && <span className="kbd-plus">+</span>}
+                        {i > 0 && <span className="kbd-plus">{item.either ? '/' : '+'}</span>}
                         <kbd>{key}</kbd>
                       </Fragment>
                     ))}

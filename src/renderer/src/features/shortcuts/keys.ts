@@ -17,6 +17,8 @@ export const MOD = isMac ? '⌘' : 'Ctrl'
 export interface Shortcut {
   keys: string[]
   what: string
+  /** The keys are alternatives (↑ or ↓), not a chord (Ctrl+K). */
+  either?: boolean
 }
 
 /** Every shortcut, once: the sheet lists these, and the handlers implement exactly these. */
@@ -35,7 +37,7 @@ export const SHORTCUT_GROUPS: Array<{ title: string; items: Shortcut[] }> = [
   {
     title: 'Token lists',
     items: [
-      { keys: ['↑', '↓'], what: 'Move between tokens (also j / k)' },
+      { keys: ['↑', '↓'], either: true, what: 'Move between tokens (also j / k)' },
       { keys: ['Enter'], what: 'Open the token’s details' },
       { keys: ['c'], what: `Copy the selected token (also ${MOD}+C)` },
       { keys: ['r'], what: 'Refresh the selected token' }
