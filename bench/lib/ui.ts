@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright'
+import { heapMb, loadUntilInteractive, measureScrolling, measureTicking, openPage } from './browser'
+import { startHost, type HostProcess } from './child'
+import { seedTokens } from './seed'
+import { ContractClient } from './ws-client'
+
+/** Play Oxygen tokens living an hour: every visible countdown ticks each second, none renews during the bench. */
+export const LIVE_SECONDS = 3600
+
+const env = (): NodeJS.ProcessEnv => {
+  // No session bus: the demo credentials live in memory, as on a server (no keychain prompts).
+  const copy = { ...process.env }
+  delete copy.DBUS_SESSION_BUS_ADDRESS
+  return copy
+}
+
+export async function withHost<T>(rendererDir: string, dataDir: string | null, run: (host: HostProcess, client: ContractClient, dataDir: string) => Promise<T>): Promise<T> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'tokendesk-bench-ui-'))
+  const host = await startHost({ dataDir: dir, rendererDir, demo: true, playOxygenSeconds: LIVE_SECONDS, env: env() })
+  const client = await ContractClient.connect(host.url)
+  try {
+    return await run(host, client, dir)
+  } finally {
+    client.close()
+    await host.stop()
+    if (dataDir === null) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export interface CountdownRun {
+  script_ms_per_s: number
+  task_ms_per_s: number
+  long_tasks: number
+  dropped_frames: number
+  frames: number
+  heap_mb: number
+  load_ms: number
+}
+
+/** For each size: seed up to it (no page open meanwhile), open the All tokens view, tick, scroll, weigh the heap. */
+export async function measureCountdowns(browser: Browser, rendererDir: string, sizes: number[], runs: number, tickS: number, scrollS: number): Promise<Record<string, CountdownRun[]>> {
+  return withHost(rendererDir, null, async (host, client) => {
+    const out: Record<string, CountdownRun[]> = {}
+    for (const size of sizes) {
+      await seedTokens(client, size, 8)
+      await settleHost(host)
+      const page = await openPage(browser, host.url)
+      try {
+        const loadMs = await loadUntilInteractive(page.page, host.url, size)
+        await page.page.waitForTimeout(1500)
+        const results: CountdownRun[] = []
+        for (let i = 0; i < runs; i++) {
+          const tick = await measureTicking(page.page, page.cdp, tickS)
+          const scroll = await measureScrolling(page.page, scrollS)
+          await page.page.waitForTimeout(500)
+          results.push({
+            script_ms_per_s: tick.scriptMsPerS,
+            task_ms_per_s: tick.taskMsPerS,
+            long_tasks: tick.longTasks + scroll.longTasks,
+            dropped_frames: scroll.droppedFrames,
+            frames: scroll.frames,
+            heap_mb: await heapMb(page.cdp),
+            load_ms: loadMs
+          })
+        }
+        out[String(size)] = results
+      } finally {
+        await page.close()
+      }
+    }
+    return out
+  })
+}
+
+/** Waits until the host's CPU use drops (write-behind of a seeding burst finished). */
+export async function settleHost(host: HostProcess, maxMs = 15_000): Promise<void> {
+  const end = Date.now() + maxMs
+  let last = host.cpuMs()
+  while (Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const now = host.cpuMs()
+    if (now - last <= 20) return
+    last = now
+  }
+}
+
+export interface StartupRun {
+  total_ms: number
+  spawn_to_ready_ms: number
+  boot_ms: number
+  page_ms: number
+}
+
+/** Seeds `count` tokens in a data directory, then launches the host on it `runs` times, each to an interactive list. */
+export async function measureStartup(browser: Browser, rendererDir: string, count: number, runs: number): Promise<StartupRun[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokendesk-bench-start-'))
+  try {
+    await withHost(rendererDir, dataDir, async (host, client) => {
+      await seedTokens(client, count, 8)
+      await settleHost(host)
+    })
+    const out: StartupRun[] = []
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, bypassCSP: true })
+      const page = await context.newPage()
+      const started = performance.now()
+      const host = await startHost({ dataDir, rendererDir, demo: true, playOxygenSeconds: LIVE_SECONDS, env: env() })
+      try {
+        const pageMs = await loadUntilInteractive(page, host.url, count)
+        out.push({ total_ms: performance.now() - started, spawn_to_ready_ms: host.spawnToReadyMs, boot_ms: host.bootMs, page_ms: pageMs })
+      } finally {
+        await context.close()
+        await host.stop()
+      }
+    }
+    return out
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** Host CPU over `windowS` seconds, `runs` times, with `count` live tokens and the All tokens view open; ms per minute. */
+export async function measureIdle(browser: Browser, rendererDir: string, count: number, runs: number, windowS: number): Promise<number[]> {
+  return withHost(rendererDir, null, async (host, client) => {
+    await seedTokens(client, count, 8)
+    client.close()
+    const page = await openPage(browser, host.url)
+    try {
+      await loadUntilInteractive(page.page, host.url, count)
+      await settleHost(host)
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      const out: number[] = []
+      for (let i = 0; i < runs; i++) {
+        const before = host.cpuMs()
+        const started = performance.now()
+        await new Promise((resolve) => setTimeout(resolve, windowS * 1000))
+        const used = host.cpuMs() - before
+        out.push((used * 60_000) / (performance.now() - started))
+      }
+      return out
+    } finally {
+      await page.close()
+    }
+  })
+}
+
+export interface MemoryRun {
+  rss_growth_mb: number
+  host_heap_growth_mb: number
+  heap_growth_mb: number
+}
+
+/** Issues and forgets `count` tokens `runs` times with the All tokens view open; growth over a warmed-up baseline after full GCs. */
+export async function measureMemory(browser: Browser, rendererDir: string, count: number, runs: number): Promise<MemoryRun[]> {
+  return withHost(rendererDir, null, async (host, client) => {
+    const page = await openPage(browser, host.url)
+    try {
+      await page.page.goto(host.url)
+      await page.page.waitForSelector('h1', { timeout: 60_000 })
+      const cycle = async (n: number): Promise<void> => {
+        await seedTokens(client, n, 8)
+        const { tokens } = await client.value<{ tokens: { id: string }[] }>('tokens.list')
+        let next = 0
+        await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            while (next < tokens.length) await client.value('tokens.forget', { id: tokens[next++]!.id })
+          })
+        )
+        await settleHost(host)
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+      }
+      await cycle(Math.min(500, count))
+      const base = await host.stats()
+      const baseHeap = await heapMb(page.cdp)
+      const out: MemoryRun[] = []
+      for (let i = 0; i < runs; i++) {
+        await cycle(count)
+        const now = await host.stats()
+        out.push({
+          rss_growth_mb: (now.rss - base.rss) / (1024 * 1024),
+          host_heap_growth_mb: (now.heapUsed - base.heapUsed) / (1024 * 1024),
+          heap_growth_mb: (await heapMb(page.cdp)) - baseHeap
+        })
+      }
+      return out
+    } finally {
+      await page.close()
+    }
+  })
+}
