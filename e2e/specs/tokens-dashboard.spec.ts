@@ -37,6 +37,10 @@ test('All tokens: live tokens from every demo account, detail panel, timeline, s
     const page = await app.page()
     await page.setViewportSize({ width: 1280, height: 800 })
     await issueEverywhere(page)
+    // The account page shows the same rows (UI-A's page, this feature's TokenList).
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Demo Keycloak/ }).click()
+    await expect(page.getByRole('grid', { name: 'Tokens' }).getByRole('row')).toHaveCount(2)
+    await shoot(page, 'tokens-account-page-1280')
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /All tokens/ }).click()
     const grid = page.getByRole('grid', { name: 'Tokens' })
     await expect(grid.getByRole('row').first()).toBeVisible()

@@ -226,7 +226,7 @@ function TimelinePlot({ lanes, height, width, preset, expiringMs, selectedId, on
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={AXIS_HEIGHT - 6} y2={AXIS_HEIGHT} className="tl-axis-tick" />
           {/* A label that "now" would cover gives way to it. */}
-          {Math.abs(x(t) - nowX) > 36 && (
+          {Math.abs(x(t) - nowX) > label(t).length * 3.6 + 20 && (
             <text x={x(t)} y={AXIS_HEIGHT - 10} className="tl-axis-label" textAnchor="middle">
               {label(t)}
             </text>
@@ -317,8 +317,9 @@ function TokenLane({ token, name, y, width, labelWidth, now, selected, expiringM
   const refresh = token.refresh
   const left = timeLeftText(token, now)
   // The label column says the time left in short; the hover card says it in full.
-  const shortLeft = left.startsWith('no expiry known') ? '?' : left.startsWith('expired') ? 'expired' : left === 'no expiry' ? '∞' : left
-  const maxChars = Math.max(8, Math.floor((labelWidth - 24 - 12 - shortLeft.length * 8 - 12) / 7))
+  // A narrow window keeps the names; the time left is then in the hover card only.
+  const shortLeft = labelWidth < 220 ? '' : left.startsWith('no expiry known') ? '?' : left.startsWith('expired') ? 'expired' : left === 'no expiry' ? '∞' : left
+  const maxChars = Math.max(8, Math.floor((labelWidth - 24 - 12 - (shortLeft ? shortLeft.length * 8 + 12 : 0)) / 7))
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
@@ -340,9 +341,11 @@ function TokenLane({ token, name, y, width, labelWidth, now, selected, expiringM
           <text x={24} y={y + 20} className="tl-lane-label">
             {name.length > maxChars ? `${name.slice(0, maxChars - 1)}…` : name}
           </text>
-          <text x={labelWidth - 12} y={y + 20} className={`tl-lane-left tl-left-${timeLeftTone(token, now)}`} textAnchor="end">
-            {shortLeft}
-          </text>
+          {shortLeft && (
+            <text x={labelWidth - 12} y={y + 20} className={`tl-lane-left tl-left-${timeLeftTone(token, now)}`} textAnchor="end">
+              {shortLeft}
+            </text>
+          )}
           <g clipPath="url(#tl-plot)">
             {history < token.issuedAt && <line x1={clampX(history)} x2={start} y1={barY + BAR_HEIGHT / 2} y2={barY + BAR_HEIGHT / 2} className="tl-history" />}
             {end > start && <rect x={start} y={barY} width={Math.max(2, end - start)} height={BAR_HEIGHT} rx={3} className={known ? 'tl-bar' : 'tl-bar tl-bar-unknown'} />}

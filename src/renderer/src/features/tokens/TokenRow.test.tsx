@@ -9,7 +9,7 @@ import { makeToken, polyfillDom, polyfillMatchMedia, resetTokens } from './test-
 
 const SECRET = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJl'
 
-function setup(tokens: Token[], host: 'browser' | 'electron' = 'browser') {
+function setup(tokens: Token[], host: 'browser' | 'electron' = 'browser', extra: Parameters<typeof fakeBridge>[0] = {}) {
   const fake = fakeBridge(
     {
       'tokens.list': () => ({ ok: true, value: { tokens } }),
@@ -19,7 +19,8 @@ function setup(tokens: Token[], host: 'browser' | 'electron' = 'browser') {
           : { ok: true, value: { description: `Demo Keycloak access token as ${r.format === 'curl' ? 'a curl line' : 'a Bearer header'}`, target: 'clipboard', clearsAt: Date.now() + 30_000 } },
       'tokens.refresh': (r) => ({ ok: true, value: tokens.find((t) => t.id === r.id)! }),
       'tokens.forget': () => ({ ok: true, value: { forgotten: true } }),
-      'tokens.clearExpired': () => ({ ok: true, value: { removed: 1 } })
+      'tokens.clearExpired': () => ({ ok: true, value: { removed: 1 } }),
+      ...extra
     },
     host
   )
@@ -160,6 +161,27 @@ describe('token row', () => {
     await user.click(within(await row('Not revocable')).getByRole('button', { name: 'More actions for Not revocable' }))
     menu = await screen.findByRole('menu')
     expect(within(menu).queryByRole('menuitem', { name: /Revoke|Log out/ })).toBeNull()
+  })
+
+  it('Issue again renews an expired token in place, or issues a new one and drops the dead row when it cannot be renewed', async () => {
+    const user = userEvent.setup()
+    const now = Date.now()
+    const renewable = makeToken({ label: 'Renewable dead', state: 'expired', expiresAt: now - 60_000 })
+    const admin = makeToken({
+      label: 'Admin dead',
+      kind: 'Admin-Token',
+      flow: 'admin-login',
+      appId: null,
+      state: 'expired',
+      expiresAt: now - 60_000,
+      renewal: { policy: { mode: 'off' }, method: 'none', nextAt: null, lastError: null, failures: 0 }
+    })
+    const { fake } = setup([renewable, admin], 'browser', { 'tokens.issue': () => ({ ok: true, value: makeToken({ label: 'Admin fresh', kind: 'Admin-Token' }) }) })
+    await user.click(within(await row('Renewable dead')).getByRole('button', { name: /Issue again/ }))
+    await waitFor(() => expect(fake.requests).toContainEqual({ command: 'tokens.refresh', request: { id: renewable.id } }))
+    await user.click(within(await row('Admin dead')).getByRole('button', { name: /Issue again/ }))
+    await waitFor(() => expect(fake.requests).toContainEqual({ command: 'tokens.issue', request: { accountId: admin.accountId, flow: 'admin-login' } }))
+    await waitFor(() => expect(fake.requests).toContainEqual({ command: 'tokens.forget', request: { id: admin.id } }))
   })
 
   it('a countdown row re-renders from the one clock', async () => {
