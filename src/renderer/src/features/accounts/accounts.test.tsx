@@ -349,3 +349,44 @@ describe('the palette and shortcuts', () => {
   })
 })
 
+
+describe('settings polish', () => {
+  const broken: SecretsStatus = {
+    active: {
+      backend: 'keychain',
+      status: 'unavailable',
+      reason: 'There is no D-Bus session.',
+      fix: 'Start a keyring daemon; otherwise choose the encrypted vault in Settings.',
+      ephemeral: false,
+      checkedAt: 0
+    },
+    backendChosen: false,
+    vault: { state: 'absent', path: '/d/vault.tdv', autoLockMinutes: 15 },
+    alternatives: [{ backend: 'memory', status: 'ok', ephemeral: true, checkedAt: 0 }]
+  }
+
+  it('never calls an unusable store "In use", does not send you to Settings from Settings, and creates + adopts a vault in one step', async () => {
+    const user = userEvent.setup()
+    const fake = start(
+      { secrets: broken },
+      {
+        'vault.create': () => ({ ok: true, value: { state: 'unlocked', path: '/d/vault.tdv', autoLockMinutes: 15 } }),
+        'secrets.chooseBackend': () => ({
+          ok: true,
+          value: { status: { ...broken, active: { backend: 'vault', status: 'ok', ephemeral: false, checkedAt: 1 }, backendChosen: true }, moved: 0, leftBehind: 0 }
+        })
+      }
+    )
+    await user.keyboard('{Alt>}3{/Alt}')
+    const keychain = await screen.findByTestId('backend-keychain')
+    expect(within(keychain).queryByText('In use')).toBeNull()
+    expect(within(keychain).getByText('Selected, not usable')).toBeVisible()
+    expect(keychain).toHaveTextContent('otherwise choose the encrypted vault on this page.')
+    const create = screen.getByTestId('vault-create')
+    await user.type(within(create).getByLabelText('Passphrase'), 'long enough passphrase')
+    await user.type(within(create).getByLabelText('Repeat passphrase'), 'long enough passphrase')
+    await user.click(within(create).getByRole('button', { name: 'Create vault and use it' }))
+    await waitFor(() => expect(requestOf(fake, 'secrets.chooseBackend')).toEqual({ backend: 'vault', moveSecrets: false }))
+    expect(fake.calls.indexOf('vault.create')).toBeLessThan(fake.calls.indexOf('secrets.chooseBackend'))
+  })
+})

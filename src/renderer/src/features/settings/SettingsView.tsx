@@ -60,10 +60,13 @@ function BackendChooser({ status, onNotice }: { status: SecretsStatus; onNotice:
     <ul className="choice-list" aria-label="Secret storage backends">
       {BACKENDS.map(({ backend, label, description }) => {
         const active = backend === status.active.backend
-        const health = healthOf(backend)
-        const pill = health ? healthPill(health) : null
+        // A vault that does not exist yet is not broken: it is one step away (the form below).
+        const notCreated = backend === 'vault' && status.vault.state === 'absent'
+        const health = notCreated ? undefined : healthOf(backend)
+        const pill = notCreated ? { tone: 'neutral' as const, label: 'Not created yet' } : health ? healthPill(health) : null
+        const broken = active && status.active.status !== 'ok'
         return (
-          <li key={backend} className={active ? 'choice choice-active' : 'choice'} data-testid={`backend-${backend}`}>
+          <li key={backend} className={broken ? 'choice choice-broken' : active ? 'choice choice-active' : 'choice'} data-testid={`backend-${backend}`}>
             <div className="choice-main">
               <div className="choice-title">
                 <strong>{label}</strong>
