@@ -8,7 +8,10 @@ test.beforeEach(({}, testInfo) => {
 
 type Ready = {
   baseUrls: { playOxygen: string; keycloakProxy: string }
-  credentials: { playOxygen: { clients: Array<{ clientId: string; apiKey: string }> } }
+  credentials: {
+    playOxygen: { clients: Array<{ clientId: string; apiKey: string }> }
+    keycloakProxy: { clients: Array<{ clientId: string; clientSecret: string }> }
+  }
 }
 
 async function sandbox(origin: string, path: string, init?: { method: string; body: unknown }): Promise<unknown> {
@@ -66,6 +69,21 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     expect(String(claims.iss)).toContain(origin!)
     expect(Number(claims.exp) * 1000).toBeGreaterThan(Date.now())
     expect(await page.content()).not.toContain(copied)
+    // Its session is the sandbox's own: the refresh token (Copy as… → Refresh token) is accepted there.
+    await row.getByRole('button', { name: 'Copy as…' }).click()
+    await page.getByRole('menuitem', { name: /^Refresh token/ }).click()
+    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    const refreshToken = await page.evaluate(() => navigator.clipboard.readText())
+    expect(refreshToken).not.toBe(copied)
+    const kcClient = ready.credentials.keycloakProxy.clients.find((c) => c.clientId === 'tokendesk-demo')!
+    const exchanged = await fetch(`${ready.baseUrls.keycloakProxy}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: kcClient.clientId, client_secret: kcClient.clientSecret, refresh_token: refreshToken })
+    })
+    expect(exchanged.status).toBe(200)
+    const fresh = (await exchanged.json()) as { access_token: string }
+    expect(decode(fresh.access_token.split('.')[1]!)).toMatchObject({ sid: claims.sid, azp: 'tokendesk-demo' })
 
     // Copy as… header, for a Play Oxygen JWT, and use it against the sandbox's protected API.
     await openAccount(page, 'Demo Play Oxygen')
