@@ -29,6 +29,8 @@ export interface TokensServiceOptions {
 }
 
 const RENEWALS_KEPT = 50
+/** The shortest wait before retrying a failed renewal (bounds the retries in a token's last second). */
+const MIN_RETRY_MS = 100
 /** How long a revealed value stays visible in the UI. */
 export const REVEAL_MS = 8000
 
@@ -295,7 +297,10 @@ export class TokensService {
       if (current) {
         const failures = current.renewal.failures + 1
         const now = this.now()
-        const retryAt = current.expiresAt !== null && now < current.expiresAt && current.renewal.policy.mode !== 'off' ? now + retryDelayMs(failures) : null
+        // The backoff is clamped to half the time left, so a short-lived token still gets a retry
+        // before it dies (a 5 s token failing at 4 s retries at 4.5 s, not never); under 200 ms left, none.
+        const left = current.expiresAt === null ? 0 : current.expiresAt - now
+        const retryAt = left >= 2 * MIN_RETRY_MS && current.renewal.policy.mode !== 'off' ? now + Math.min(retryDelayMs(failures), Math.floor(left / 2)) : null
         const failed = this.save(
           {
             ...current,
@@ -445,7 +450,8 @@ export class TokensService {
     if (this.disposed) return
     const now = this.now()
     const candidates: number[] = []
-    if (token.renewal.nextAt !== null && token.state !== 'revoked') candidates.push(token.renewal.nextAt)
+    // An expired token is renewed only on request: a stale renewal time must not re-arm the timer at once, forever.
+    if (token.renewal.nextAt !== null && token.state !== 'revoked' && token.state !== 'expired') candidates.push(token.renewal.nextAt)
     if (token.expiresAt !== null && token.state !== 'revoked' && token.state !== 'expired') {
       const expiringAt = token.expiresAt - expiringWindowMs(token.issuedAt, token.expiresAt, this.prefs().expiringSeconds)
       if (expiringAt > now && token.state === 'live') candidates.push(expiringAt)
@@ -472,7 +478,9 @@ export class TokensService {
         this.notice(current, 'expired', `${current.label} expired`, 'Issue a new one, or turn on auto-renew for it.')
       }
     }
-    const renewalDue = current.renewal.nextAt !== null && current.renewal.nextAt <= now && current.state !== 'expired' && current.state !== 'revoked'
+    // A renewal due before the expiry still runs when its timer fires late (sleep/resume, a busy
+    // event loop): judged by the state before this wake-up, not the 'expired' it just turned into.
+    const renewalDue = current.renewal.nextAt !== null && current.renewal.nextAt <= now && token.state !== 'expired' && current.state !== 'revoked'
     if (renewalDue && !this.inFlight.has(id)) {
       const promise = this.renew(id, 'scheduled').finally(() => this.inFlight.delete(id))
       this.inFlight.set(id, promise)
