@@ -54,7 +54,7 @@ export function AddAccountDialog(): JSX.Element {
       open={open}
       onOpenChange={(next) => (next ? overlayOpened('add-account') : close())}
       wide
-      title={provider ? `Add a ${providerCardLabel(provider)} account` : 'Add account'}
+      title={provider ? (provider.id === 'recipe' ? 'Add a custom recipe' : `Add a ${providerCardLabel(provider)} account`) : 'Add account'}
       lead={provider ? provider.description : 'Which API does this account log in to?'}
     >
       {!providers ? (

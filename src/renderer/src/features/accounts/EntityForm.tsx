@@ -1,5 +1,5 @@
 import { CircleCheck, FlaskConical, LogIn, Sparkles } from 'lucide-react'
-import { useId, useMemo, useState, type FormEvent, type JSX } from 'react'
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX, type ReactNode } from 'react'
 import type { LoginCheck, RecipeTest } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import type { FieldSpec, FieldValue, FieldValues, ProviderInfo, SecretValues } from '../../../../shared/model'
@@ -86,6 +86,19 @@ function RecipeResult({ check }: { check: Check<RecipeTest> }): JSX.Element | nu
           </ul>
         )}
       </div>
+    </div>
+  )
+}
+
+/** A check's answer may land below a long form's fold: bring it into view when it arrives. */
+function InView({ children }: { children: ReactNode }): JSX.Element {
+  const box = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (box.current?.firstElementChild) box.current.scrollIntoView?.({ block: 'center', behavior: 'smooth' })
+  }, [])
+  return (
+    <div ref={box} className="in-view">
+      {children}
     </div>
   )
 }
@@ -253,11 +266,19 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
           onBlur={touch}
         />
       </div>
-      {kind === 'account' && <LoginResult check={login} />}
-      {recipe && <RecipeResult check={recipeCheck} />}
+      {kind === 'account' && !recipe && (
+        <InView key={login.status}>
+          <LoginResult check={login} />
+        </InView>
+      )}
+      {recipe && (
+        <InView key={recipeCheck.status}>
+          <RecipeResult check={recipeCheck} />
+        </InView>
+      )}
       {saveError && <ErrorCallout error={saveError} testId="save-error" />}
       <div className="form-actions">
-        {kind === 'account' && (
+        {kind === 'account' && !recipe && (
           <button type="button" className="button" onClick={() => void testLogin()} disabled={login.status === 'busy'} aria-busy={login.status === 'busy'}>
             <LogIn size={16} aria-hidden="true" className={login.status === 'busy' ? 'pulse' : undefined} />
             {login.status === 'busy' ? 'Testing…' : 'Test login'}
