@@ -34,7 +34,11 @@ test('PocketPaw: the demo account issues in one click; an account added by hand 
     await expect(page.getByRole('button', { name: 'Issue token' })).toContainText('Issue token · Session token')
     // `i` issues on an account page.
     await page.keyboard.press('i')
-    await expectLiveToken(page, /Hand PocketPaw/)
+    const row = await expectLiveToken(page, /Hand PocketPaw/)
+    // Focus and selection move to the new token.
+    const grid = page.getByRole('region', { name: 'Tokens' }).getByRole('grid')
+    await expect(grid).toBeFocused()
+    await expect(grid).toHaveAttribute('aria-activedescendant', (await row.getAttribute('id'))!)
     await shoot(page, 'web-per-api-pocketpaw')
   } finally {
     await app.stop()

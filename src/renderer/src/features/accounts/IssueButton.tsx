@@ -10,12 +10,16 @@ import { fixFor } from './hints'
 /** After this long, the button's status line says what it is waiting for. */
 export const WAIT_NOTICE_MS = 1000
 
-/** Moves focus to the new token's row once UI-B's list has rendered it (rows carry data-token-id). */
+/**
+ * Moves focus to the new token once the list has rendered it: the token grid keeps focus itself
+ * and points at the selected row (aria-activedescendant), so focusing the grid lands on the row.
+ */
 function focusToken(id: string, tries = 20): void {
-  const row = document.querySelector<HTMLElement>(`[data-token-id="${CSS.escape(id)}"]`)
-  if (row) {
+  const row = document.getElementById(`token-row-${id}`)
+  const grid = row?.closest<HTMLElement>('[role="grid"]')
+  if (row && grid) {
+    grid.focus({ preventScroll: true })
     row.scrollIntoView?.({ block: 'nearest' })
-    row.focus()
   } else if (tries > 0) setTimeout(() => focusToken(id, tries - 1), 50)
 }
 
