@@ -35,7 +35,7 @@ describe('§7 concurrency and time (24–28)', () => {
     await resetCounters(sandbox)
     const results = await Promise.all(Array.from({ length: 50 }, () => core.dispatch('tokens.refresh', { id: token.id })))
     expect(results.every((r) => r.ok)).toBe(true)
-    expect(new Set(results.map((r) => (r.ok ? r.value.expiresAt : null))).size).toBe(1)
+    expect(new Set(results.map((r) => (r.ok ? (r.value as { expiresAt: number }).expiresAt : null))).size).toBe(1)
     expect((await counters(sandbox))[KC_COUNTER]).toBe(1)
     expect(core.tokens.list()[0]!.state).toBe('live')
     await expectNothingLost(core, h.keychain, kept, { valuesMayChange: true })

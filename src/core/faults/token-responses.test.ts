@@ -171,7 +171,7 @@ describe('§7 token endpoint responses (1–15)', () => {
   })
 
   it('§7.10 400 invalid_grant on refresh: one request (no retry), then a fresh login with the stored password; nothing deleted. If that login fails too: REFRESH/AUTH error, token and secrets kept', async () => {
-    const { core, owner, kept } = await setup()
+    const { core, kept } = await setup()
     const id = kept.tokens[0]!.id
     await resetCounters(sandbox)
     await addFault(sandbox, { path: KC_TOKEN, times: 1, respond: tokenResponse({ error: 'invalid_grant', error_description: 'Token is not active' }, 400) })

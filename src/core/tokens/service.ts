@@ -7,6 +7,7 @@ import { newId } from '../accounts/service'
 import { describeFormat, formatCopy } from '../clipboard/formats'
 import type { ClipboardGuard } from '../clipboard/port'
 import type { EventBus } from '../events'
+import { createScrubber, scrubDeep, secretForms } from '../http/redact'
 import type { Logger } from '../log'
 import type { FlowInput, IssuedToken, Provider, ProviderContext } from '../providers/provider'
 import type { TokenCache } from '../secrets/token-cache'
@@ -86,7 +87,7 @@ export class TokensService {
     try {
       issued = await provider.issue(flow, input, this.options.context)
     } catch (error) {
-      throw this.publicError(error, `${provider.info.label} ${flow}`)
+      throw await this.withoutKnownSecrets(this.publicError(error, `${provider.info.label} ${flow}`), accountId, input)
     }
     const cache = await this.options.cache()
     const id = newId()
@@ -125,7 +126,7 @@ export class TokensService {
       try {
         await provider.revoke({ flow: token.flow, kind: token.kind, value, refreshValue: cache.get(refreshKey(id)) ?? null }, input, this.options.context)
       } catch (error) {
-        throw this.publicError(error, `${provider.info.label} logout`)
+        throw await this.withoutKnownSecrets(this.publicError(error, `${provider.info.label} logout`), token.accountId, input)
       }
     }
     cache.delete(id)
@@ -292,7 +293,7 @@ export class TokensService {
       this.reschedule(saved)
       return saved
     } catch (error) {
-      const publicError = this.publicError(error, `${provider.info.label} renewal`)
+      const publicError = await this.withoutKnownSecrets(this.publicError(error, `${provider.info.label} renewal`), token.accountId, input)
       const current = this.options.records.get(id)
       if (current) {
         const failures = current.renewal.failures + 1
@@ -526,6 +527,37 @@ export class TokensService {
     this.pendingUpserts = new Map()
     this.pendingRemovals = new Set()
     this.options.events.emit('tokens.changed', { upserted, removed })
+  }
+
+  /**
+   * A provider redacts the secrets of its own request from what a server says back, but a server
+   * may echo others it knows (found by the fault suite, §7.45: a password login whose error quoted
+   * the token's refresh token). Before an error is shown, stored (lastError, audit) or returned, every
+   * credential of the account and app and every token value of the account is removed, including a
+   * prefix cut off by a quote's "…".
+   */
+  private async withoutKnownSecrets(error: AppError, accountId: string, input: FlowInput): Promise<AppError> {
+    const cache = await this.options.cache()
+    const secrets = [...Object.values(input.account.secrets), ...Object.values(input.app?.secrets ?? {})]
+    for (const token of this.list()) {
+      if (token.accountId !== accountId) continue
+      for (const key of [token.id, refreshKey(token.id)]) {
+        const value = cache.get(key)
+        if (value !== undefined) secrets.push(value)
+      }
+    }
+    const forms = secrets.filter((s) => typeof s === 'string' && s.length >= 8).flatMap(secretForms)
+    if (forms.length === 0) return error
+    const full = createScrubber(secrets)
+    const scrub = (text: string): string =>
+      full(text).replace(/([^\s"'=&]{12,})…/g, (match, cut: string) => {
+        for (let start = 0; start <= cut.length - 12; start++) if (forms.some((form) => form.startsWith(cut.slice(start)))) return `${cut.slice(0, start)}[redacted]…`
+        return match
+      })
+    const message = scrub(error.message)
+    const details = error.details === undefined ? undefined : (scrubDeep(error.details, scrub) as Record<string, unknown>)
+    if (message === error.message && JSON.stringify(details) === JSON.stringify(error.details)) return error
+    return new AppError(error.code, message, details)
   }
 
   /** Unknown errors never cross the bridge as they are: they could carry a secret. */

@@ -18,7 +18,7 @@ const core = await bootCore({ host: 'browser', dataDir: input.dataDir, version: 
 
 async function firstAccount(): Promise<string | null> {
   const listed = await core.dispatch('accounts.list', {})
-  return listed.ok ? (listed.value.accounts[0]?.id ?? null) : null
+  return listed.ok ? ((listed.value as { accounts: Array<{ id: string }> }).accounts[0]?.id ?? null) : null
 }
 
 const substitute = (value: unknown, id: string | null): unknown => JSON.parse(JSON.stringify(value).split('"$account"').join(JSON.stringify(id ?? 'none')))

@@ -208,7 +208,7 @@ export async function snapshot(core: Core, keychain: SecretStore): Promise<Kept>
   for (const token of (await call(core, 'tokens.list', {})).tokens as Token[]) {
     const value = await core.dispatch('tokens.reveal', { id: token.id })
     const refresh = await core.dispatch('tokens.reveal', { id: token.id, part: 'refresh' })
-    tokens.push({ id: token.id, value: value.ok ? value.value.value : null, refresh: refresh.ok ? refresh.value.value : null })
+    tokens.push({ id: token.id, value: value.ok ? (value.value as { value: string }).value : null, refresh: refresh.ok ? (refresh.value as { value: string }).value : null })
   }
   return { accounts: accounts.map((a) => a.id).sort(), apps: apps.map((a) => a.id).sort(), secretKeys: (await keychain.keys()).filter((k) => !k.startsWith('token-cache/')).sort(), tokens }
 }

@@ -152,7 +152,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let failures = 0
     let recoveries = 0
     let expiries = 0
-    const failuresByCode: Record<string, number> = {}
+    const failuresByCode = new Map<string, number>()
     const observe = (token: Token): void => {
       const before = seen.get(token.id)
       const lastRenewalAt = token.renewals.at(-1)?.at ?? null
@@ -165,7 +165,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if (token.renewal.failures > before.failures) {
           failures += token.renewal.failures - before.failures
           const code = token.renewal.lastError?.code ?? 'unknown'
-          failuresByCode[code] = (failuresByCode[code] ?? 0) + 1
+          failuresByCode.set(code, (failuresByCode.get(code) ?? 0) + 1)
         }
         if (expired && !before.expired) expiries++
       }
@@ -194,8 +194,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         for (let attempt = 1; ; attempt++) {
           const result = await c.dispatch('tokens.issue', request)
           if (result.ok) {
-            issuedIds.push(result.value.id)
-            observe(result.value)
+            const token = result.value as Token
+            issuedIds.push(token.id)
+            observe(token)
             return
           }
           // PocketPaw's 1/s limiter can refuse the first few: wait and try again.
@@ -214,7 +215,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     failures = 0
     recoveries = 0
     expiries = 0
-    for (const key of Object.keys(failuresByCode)) delete failuresByCode[key]
+    failuresByCode.clear()
 
     // Random faults: each second, about faultRate × (last second's requests) one-shot faults on the routes that were hit.
     const injected = { total: 0, status503: 0, latency: 0, reset: 0 }
@@ -281,14 +282,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         continue
       }
       const revealed = await c.dispatch('tokens.reveal', { id })
-      if (!revealed.ok || revealed.value.value === '') lostDetail.push(`${id} (${token.providerId}): value unreadable${revealed.ok ? '' : ` (${revealed.error.code})`}`)
+      if (!revealed.ok || (revealed.value as { value: string }).value === '') lostDetail.push(`${id} (${token.providerId}): value unreadable${revealed.ok ? '' : ` (${revealed.error.code})`}`)
     }
     const expired = listed.filter((t) => t.state === 'expired')
     const expiredAtEnd = expired.length
     const expiredSample: string[] = []
     if (expired[0]) {
       const audit = await c.dispatch('tokens.audit', { id: expired[0].id })
-      if (audit.ok) for (const event of audit.value.events.slice(-6)) expiredSample.push(`${expired[0].providerId} ${new Date(event.at).toISOString()} ${event.kind}: ${event.detail}`)
+      if (audit.ok) for (const event of (audit.value as { events: Array<{ at: number; kind: string; detail: string }> }).events.slice(-6)) expiredSample.push(`${expired[0].providerId} ${new Date(event.at).toISOString()} ${event.kind}: ${event.detail}`)
     }
     const schedulerTimers = c.tokens.timersInUse
     const memEnd = await settleMemory(gc)
@@ -302,7 +303,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       renewals,
       renewalsPerSecond: round(renewals / (elapsedMs / 1000)),
       failures,
-      failuresByCode,
+      failuresByCode: Object.fromEntries(failuresByCode),
       recoveries,
       expiries,
       expiredAtEnd,
