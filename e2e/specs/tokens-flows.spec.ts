@@ -124,6 +124,12 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     await expect(expiredRow.first()).toBeVisible({ timeout: 10_000 })
     await expect(expiredRow.first().getByRole('button', { name: /Issue again/ })).toBeVisible()
     await page.screenshot({ path: join(artifacts, 'tokens-expired-1280-light.png') })
+    await detail.getByRole('button', { name: 'Close details' }).click()
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({ path: join(artifacts, `tokens-states-1280-${scheme}.png`) })
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
     // Issue again brings it back to life (renewed in place by the stored credentials).
     await expiredRow.first().getByRole('button', { name: /Issue again/ }).click()
     const again = grid.getByRole('row', { name: /tokendesk-service/ }).filter({ has: page.getByRole('img', { name: /^(Live|Expiring soon)$/ }) })
@@ -136,6 +142,14 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     await detail.getByRole('button', { name: 'Refresh', exact: true }).click()
     await expect(page.getByText(/^Renewed Demo Keycloak/).first()).toBeVisible({ timeout: 15_000 })
     await expect(detail.getByRole('region', { name: 'Audit timeline' }).getByText('Renewed')).toBeVisible({ timeout: 10_000 })
+    // Reveal: the value in the page on request only, with its countdown; audited.
+    await detail.getByRole('button', { name: 'Reveal' }).click()
+    await expect(detail.getByRole('timer')).toContainText(/hides in \d+ s/)
+    await expect(detail.getByRole('status', { name: 'Token value' })).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/)
+    if (process.env.TOKENS_E2E_REVEAL_SHOT) await page.screenshot({ path: process.env.TOKENS_E2E_REVEAL_SHOT })
+    await detail.getByRole('button', { name: 'Hide' }).click({ timeout: 5000 })
+    await expect(detail.getByRole('status', { name: 'Token value' })).toHaveCount(0)
+    await expect(detail.getByRole('region', { name: 'Audit timeline' }).getByText('value revealed')).toBeVisible()
 
     // With auto-renew off the re-issued token dies again; Clear expired drops it in bulk.
     await page.getByRole('button', { name: /Clear expired \(\d+\)/ }).click({ timeout: 30_000 })

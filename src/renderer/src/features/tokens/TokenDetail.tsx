@@ -47,13 +47,14 @@ function Countdown({ token }: { token: Token }): JSX.Element {
 
 /** The value, on explicit request only; audited by the engine; hidden again after hideAfterMs. */
 function Reveal({ token }: { token: Token }): JSX.Element {
-  const [shown, setShown] = useState<{ id: string; value: string; hidesAt: number } | null>(null)
+  const [shown, setShown] = useState<{ id: string; issuedAt: number; value: string; hidesAt: number } | null>(null)
   const [error, setError] = useState<AppErrorData | null>(null)
   const [busy, setBusy] = useState(false)
   const request = useTokensUi((s) => s.revealRequest)
   const clearRequest = useTokensUi((s) => s.revealRequested)
   const left = useClockText((now) => (shown ? Math.max(0, Math.floor((shown.hidesAt - now) / 1000)) : 0))
-  const current = shown && shown.id === token.id ? shown : null
+  // A renewal replaces the value: the one on screen would be stale, so it is not shown.
+  const current = shown && shown.id === token.id && shown.issuedAt === token.issuedAt ? shown : null
   const dead = token.state === 'expired' || token.state === 'revoked'
 
   const reveal = async (): Promise<void> => {
@@ -61,8 +62,10 @@ function Reveal({ token }: { token: Token }): JSX.Element {
     setError(null)
     const result = await run('tokens.reveal', { id: token.id })
     setBusy(false)
-    if (result.ok) setShown({ id: token.id, value: result.value.value, hidesAt: Date.now() + result.value.hideAfterMs })
-    else setError(result.error)
+    if (result.ok) {
+      setShown({ id: token.id, issuedAt: token.issuedAt, value: result.value.value, hidesAt: Date.now() + result.value.hideAfterMs })
+      useTokensUi.getState().audited()
+    } else setError(result.error)
   }
 
   // A Reveal chosen in a row's menu: run it once this panel shows that token.
@@ -224,6 +227,7 @@ const AUDIT_LABELS: Record<AuditEvent['kind'], string> = {
 /** tokens.audit, refreshed whenever the token changes. */
 function Audit({ token }: { token: Token }): JSX.Element {
   const [events, setEvents] = useState<{ id: string; list: AuditEvent[] } | null>(null)
+  const version = useTokensUi((s) => s.auditVersion)
   useEffect(() => {
     let live = true
     void run('tokens.audit', { id: token.id }).then((result) => {
@@ -232,7 +236,7 @@ function Audit({ token }: { token: Token }): JSX.Element {
     return () => {
       live = false
     }
-  }, [token.id, token.updatedAt])
+  }, [token.id, token.updatedAt, version])
   const list = events?.id === token.id ? [...events.list].reverse() : null
   return (
     <section className="detail-section" aria-labelledby="audit-heading">

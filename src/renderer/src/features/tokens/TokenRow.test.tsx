@@ -65,7 +65,7 @@ describe('token row', () => {
     ])
     const live = await row('Live one')
     expect(within(live).getByRole('img', { name: 'Live' })).toBeInTheDocument()
-    expect(within(live).getByText(/^4:1[12]$/)).toBeInTheDocument()
+    expect(within(live).getByText(/^4:(0\d|1[0-2])$/)).toBeInTheDocument()
     expect(within(live).getByText('renews at 2:00 left')).toBeInTheDocument()
     expect(within(live).getByRole('meter', { name: 'Lifetime left' })).toBeInTheDocument()
     expect(within(live).getByRole('button', { name: 'Copy' })).toBeInTheDocument()
@@ -100,7 +100,7 @@ describe('token row', () => {
       makeToken({ label: 'In step', skewMs: 119_000 })
     ])
     expect(within(await row('Skewed')).getByText(/server clock 5 min ahead/)).toBeInTheDocument()
-    expect(within(await row('With refresh')).getByText(/^refresh 29:1[01]$/)).toBeInTheDocument()
+    expect(within(await row('With refresh')).getByText(/^refresh 29:(0\d|1[01])$/)).toBeInTheDocument()
     expect(within(await row('In step')).queryByText(/server clock/)).toBeNull()
   })
 

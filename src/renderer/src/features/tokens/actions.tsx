@@ -7,6 +7,7 @@ import type { Result } from '../../../../shared/result'
 import type { Bridge } from '../../bridge'
 import { useClockText } from '../../lib/clock'
 import { useTokensStore } from '../../store/tokens-store'
+import { useTokensUi } from './ui-store'
 
 /**
  * The token commands the UI runs, with their feedback. Values from tokens.copy are written to
@@ -60,6 +61,7 @@ export async function copyToken(id: string, format: CopyFormat = 'raw', part: 't
     toastError('Could not copy', result.error, 'copy')
     return false
   }
+  useTokensUi.getState().audited()
   const { description, target, clearsAt } = result.value
   if (target === 'page') {
     try {

@@ -1,6 +1,10 @@
+import { configure } from '@testing-library/react'
 import type { Token } from '../../../../shared/model'
 import { useTokensStore, NO_FILTERS } from '../../store/tokens-store'
 import { useTokensUi } from './ui-store'
+
+// Two cores shared by several engineers: give findBy* queries room under load.
+configure({ asyncUtilTimeout: 4000 })
 
 let n = 0
 
@@ -35,7 +39,7 @@ export function makeToken(over: Partial<Token> = {}, now = Date.now()): Token {
 
 export function resetTokens(): void {
   useTokensStore.setState({ status: 'idle', error: null, byId: {}, selectedId: null, detailOpen: false, filters: NO_FILTERS })
-  useTokensUi.setState({ confirm: null, revealRequest: null, panelHost: false })
+  useTokensUi.setState({ confirm: null, revealRequest: null, panelHost: false, auditVersion: 0 })
 }
 
 /** What jsdom lacks and Radix menus need. */
