@@ -147,6 +147,20 @@ describe('All tokens', () => {
     expect(useTokensStore.getState().selectedId).toBe(tokens[1]!.id)
   })
 
+  it('Enter on a row’s Copy button presses that button, it does not open the details', async () => {
+    const user = userEvent.setup()
+    const first = kc()
+    const token = paw()
+    const fake = setup([first, token])
+    await screen.findByRole('row', { name: token.label })
+    await user.keyboard('j')
+    expect(screen.getByRole('row', { name: first.label })).toHaveAttribute('aria-selected', 'true')
+    within(screen.getByRole('row', { name: token.label })).getByRole('button', { name: 'Copy' }).focus()
+    await user.keyboard('{Enter}')
+    await waitFor(() => expect(fake.requests).toContainEqual({ command: 'tokens.copy', request: { id: token.id, format: 'raw', part: 'token' } }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
   it('clicking a row opens its details', async () => {
     const user = userEvent.setup()
     const token = kc()

@@ -38,10 +38,13 @@ export function handleTokenKey(event: KeyboardEvent | ReactKeyboardEvent, tokens
     return true
   }
   const key = event.key
+  // On a row's own button, Enter and Space press that button, and c/r would be ambiguous.
+  const onControl = event.target instanceof HTMLElement && event.target.closest('button, a') !== null
   if (!mod && (key === 'ArrowDown' || key === 'j')) return move(index + 1)
   if (!mod && (key === 'ArrowUp' || key === 'k')) return move(index < 0 ? 0 : index - 1)
   if (!mod && key === 'Home') return move(0)
   if (!mod && key === 'End') return move(tokens.length - 1)
+  if (onControl) return false
   if (!mod && key === 'Enter' && selected) {
     store.detailOpened(selected.id)
     return true

@@ -109,7 +109,8 @@ function Facts({ token }: { token: Token }): JSX.Element {
       )}
       {token.refresh && token.state !== 'revoked' && <RefreshCountdown refresh={token.refresh} />}
       {token.state !== 'expired' && token.state !== 'revoked' && <span>{renewalText(token)}</span>}
-      {(token.state === 'expired' || token.state === 'revoked') && <span>{token.kind}</span>}
+      {token.state === 'expired' && <span>{token.expiresAt === null ? 'expired' : `expired at ${whenText(token.expiresAt)}`}</span>}
+      {token.state === 'revoked' && <span>revoked at {whenText(token.updatedAt)}</span>}
       {skew && (
         <span className="text-warn" title="Expiry times are corrected for it; check this machine's clock if it keeps growing.">
           <AlertTriangle {...ICON_SMALL} aria-hidden="true" /> {skew}
