@@ -133,6 +133,19 @@ describe('header validation: absurd or hostile values are VAULT_CORRUPT before a
   })
 
   it.each([
+    ['N = 2^20 with r = 2 (exactly the 256 MiB memory cap)', { N: 2 ** 20, r: 2, p: 1 }],
+    ['r = 32 (its upper bound)', { N: 2 ** 15, r: 32, p: 1 }],
+    ['p = 16 (its upper bound)', { N: 2 ** 10, r: 8, p: 16 }],
+    ['N = 2 (the smallest power of two scrypt takes)', { N: 2, r: 1, p: 1 }]
+  ])('the limits themselves are accepted: %s', async (_name, kdf) => {
+    // Validation passes and key derivation runs with exactly these values (the spy answers a dummy key).
+    scryptSpy.mockImplementationOnce(((...args: unknown[]) => (args[4] as (error: null, key: Buffer) => void)(null, Buffer.alloc(32))) as never)
+    await expect(open(craft(header(kdf)))).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSPHRASE' })
+    expect(scryptSpy).toHaveBeenCalledTimes(1)
+    expect(scryptSpy.mock.calls[0]![3]).toMatchObject(kdf)
+  })
+
+  it.each([
     ['an unknown KDF', header({ name: 'argon2id' })],
     ['no KDF', { ...header({}), kdf: undefined }],
     ['a KDF that is not an object', { ...header({}), kdf: 'scrypt' }],
