@@ -175,8 +175,24 @@ interface RunnerOptions {
   parserPlugins: string[]
 }
 
+/**
+ * Our machines reach only package registries, and a test must not depend on the internet: the
+ * tool's two network calls (a translation update from S3, Electron release data from GitHub)
+ * go through `got`, which is replaced in the module cache by a stand-in that fails at once. The
+ * tool then uses its bundled English texts, and the release check reports it could not look.
+ */
+function keepElectronegativityOffline(): void {
+  const toolRequire = createRequire(createRequire(import.meta.url).resolve('@doyensec/electronegativity'))
+  const gotPath = toolRequire.resolve('got')
+  const offline = (): Promise<never> => Promise.reject(new Error('TokenDesk runs Electronegativity offline'))
+  const stand = Object.assign(offline, { head: offline, get: offline })
+  const cache = createRequire(import.meta.url).cache
+  cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: stand, children: [], paths: [], path: dirname(gotPath) } as unknown as NodeJS.Module
+}
+
 /** Runs Electronegativity in this process and writes its SARIF, annotated with severity and confidence. */
 export async function runElectronegativity(options: { root: string; input: string; sarif: string; electronVersion: string }): Promise<void> {
+  keepElectronegativityOffline()
   const run = createRequire(import.meta.url)('@doyensec/electronegativity') as (options: RunnerOptions, forCli: boolean) => Promise<{ issues: RawIssue[]; errors: Array<{ file: string; message: string; tolerable: boolean }> }>
   mkdirSync(dirname(options.sarif), { recursive: true })
   rmSync(options.sarif, { force: true })
