@@ -169,7 +169,7 @@ describe('§7 IPC payloads, clipboard and leakage (38, 42–46)', () => {
     const { canaries } = JSON.parse(line) as { canaries: string[] }
     expect(canaries).toHaveLength(5)
     const files = filesUnder(h.dir)
-    expect(files.map((f) => f.name).some((n) => n.endsWith('tokens.json'))).toBe(true)
+    expect(files.map((f) => f.name.split('/').pop())).toEqual(expect.arrayContaining(['settings.json', 'tokens.json', 'token-cache.tdv']))
     for (const canary of canaries) {
       expect(result.stderr).not.toContain(canary)
       for (const file of files) expect(file.text.includes(canary), `${canary.slice(0, 12)}… in ${file.name}`).toBe(false)

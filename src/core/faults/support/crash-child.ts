@@ -29,6 +29,9 @@ const access = (await must('tokens.reveal', { id: token.id })).value
 const refresh = (await must('tokens.reveal', { id: token.id, part: 'refresh' })).value
 await must('tokens.refresh', { id: token.id }) // a renewal in the log too
 const renewed = (await must('tokens.reveal', { id: token.id })).value
+// What is written behind is on disk (so the scan below has real files to search); the tokens stay in memory.
+await core.tokens.flush()
+await (await core.secrets.tokenCache()).flush()
 console.log(JSON.stringify({ canaries: [access, refresh, renewed, 'demo-user-password', 'demo-client-secret'] }))
 setTimeout(() => {
   throw new Error(`crash while holding ${token.id}`)
