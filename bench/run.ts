@@ -8,7 +8,7 @@
  * quick.json / quick.md, compared with the previous quick run; the README is left alone.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { root } from './lib/app'
 import { launchChromium } from './lib/browser'
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true })
   const started = Date.now()
   const spreads: Record<string, Spread> = {}
-  const extras: Record<string, unknown> = { quick, secretStore: args.includes('--keychain') ? 'keychain (gnome-keyring, private D-Bus)' : 'memory (no session bus)', sizes: SIZES }
+  const extras: Record<string, unknown> = { loadAverage: loadavg(), quick, secretStore: args.includes('--keychain') ? 'keychain (gnome-keyring, private D-Bus)' : 'memory (no session bus)', sizes: SIZES }
   const previousFile = join(resultsDir, `${stem === 'latest' ? 'latest' : 'quick'}.json`)
   const previous = existsSync(previousFile) ? (JSON.parse(readFileSync(previousFile, 'utf8')) as BenchResult) : null
   const partial: Partial<BenchResult> = previous && only ? structuredClone(previous) : {}
@@ -95,7 +95,8 @@ async function main(): Promise<void> {
           figures[key] = s.median
         }
         ;(partial.countdown as Record<string, typeof figures>)[size] = figures
-        log(`  ${size}: script ${figures.script_ms_per_s} ms/s, long tasks ${figures.long_tasks}, dropped ${figures.dropped_frames}, heap ${figures.heap_mb} MB`)
+        const cpu = spread(runs.map((r) => r.renderer_cpu_ms_per_s)).median
+        log(`  ${size}: script ${figures.script_ms_per_s} ms/s (renderer CPU ${cpu} ms/s), long tasks ${figures.long_tasks}, dropped ${figures.dropped_frames}, heap ${figures.heap_mb} MB`)
       }
       extras.countdownRuns = byCount
     }
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
   }
   const problems = shapeProblems(result)
   extras.durationS = Math.round((Date.now() - started) / 1000)
+  extras.loadAverageAtEnd = loadavg()
   extras.finishedAt = new Date().toISOString()
   if (problems.length > 0 && only === null) throw new Error(`the result does not have issue 10's shape:\n${problems.join('\n')}`)
 
@@ -167,9 +169,11 @@ async function main(): Promise<void> {
   if (existsSync(latestFile)) renameSync(latestFile, join(resultsDir, quick ? 'quick-previous.json' : 'previous.json'))
   writeFileSync(latestFile, `${JSON.stringify(result, null, 2)}\n`)
   writeFileSync(join(resultsDir, `${stem}-runs.json`), `${JSON.stringify({ spreads, extras }, null, 2)}\n`)
-  const table = markdownReport(result, { previous, spreads, title: `${quick ? 'Quick run' : 'Full run'} of ${extras.finishedAt as string}` })
+  const load = (extras.loadAverage as number[]).map((n) => n.toFixed(1)).join(' / ')
+  const note = `Load average (1/5/15 min) at the start: ${load}. Secret store: ${extras.secretStore as string}. Took ${extras.durationS as number} s.`
+  const table = markdownReport(result, { previous, spreads, note, title: `${quick ? 'Quick run' : 'Full run'} of ${extras.finishedAt as string}` })
   writeFileSync(join(resultsDir, `${stem}.md`), table)
-  if (!quick && only === null) {
+  if (!quick && problems.length === 0) {
     const readmeFile = join(root, 'README.md')
     const readme = readFileSync(readmeFile, 'utf8')
     const updated = updateReadme(readme, table)

@@ -14,7 +14,7 @@ export interface OpenPage {
 }
 
 /** A page with a CDP session and a long-task observer installed before any script runs. */
-export async function openPage(browser: Browser, url: string): Promise<OpenPage> {
+export async function openPage(browser: Browser): Promise<OpenPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, bypassCSP: true })
   const page = await context.newPage()
   await page.addInitScript(`
@@ -63,18 +63,40 @@ async function takeLongTasks(page: Page): Promise<number[]> {
   return (await page.evaluate('(() => { const t = window.__longTasks || []; window.__longTasks = []; return t })()')) as number[]
 }
 
-/** Script time (ms) per second of wall time while the page only ticks, and long tasks meanwhile. */
-export async function measureTicking(page: Page, cdp: CDPSession, seconds: number): Promise<{ scriptMsPerS: number; taskMsPerS: number; longTasks: number }> {
+/**
+ * CPU seconds of every renderer process (all threads), from the browser (SystemInfo.getProcessInfo):
+ * unlike ScriptDuration (wall time inside script), it does not grow when a busy machine preempts us.
+ */
+export async function rendererCpuS(browser: Browser): Promise<number> {
+  const session = await browser.newBrowserCDPSession()
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number; cpuTime: number }[] }
+    return processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + p.cpuTime, 0)
+  } finally {
+    await session.detach()
+  }
+}
+
+/** Script time (ms) per second of wall time while the page only ticks, renderer CPU meanwhile, and long tasks. */
+export async function measureTicking(
+  page: Page,
+  cdp: CDPSession,
+  seconds: number
+): Promise<{ scriptMsPerS: number; taskMsPerS: number; rendererCpuMsPerS: number; longTasks: number }> {
+  const browser = page.context().browser()!
   await takeLongTasks(page)
   const before = await metrics(cdp)
+  const cpuBefore = await rendererCpuS(browser)
   const started = performance.now()
   await page.waitForTimeout(seconds * 1000)
   const after = await metrics(cdp)
+  const cpuAfter = await rendererCpuS(browser)
   const elapsedS = (performance.now() - started) / 1000
   const longTasks = (await takeLongTasks(page)).length
   return {
     scriptMsPerS: ((after.ScriptDuration! - before.ScriptDuration!) * 1000) / elapsedS,
     taskMsPerS: ((after.TaskDuration! - before.TaskDuration!) * 1000) / elapsedS,
+    rendererCpuMsPerS: ((cpuAfter - cpuBefore) * 1000) / elapsedS,
     longTasks
   }
 }

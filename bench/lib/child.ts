@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { root } from './app'
 
@@ -24,11 +24,10 @@ export interface HostStats {
   timersInUse: number
 }
 
-const CLOCK_TICKS = 100
 
 /** Starts bench/lib/host.ts in its own Node process (one process: `--import tsx`, no tsx wrapper). */
-export async function startHost(options: { dataDir: string; rendererDir: string; demo?: boolean; playOxygenSeconds?: number; env?: NodeJS.ProcessEnv }): Promise<HostProcess> {
-  const args = ['--expose-gc', '--import', 'tsx', join(root, 'bench', 'lib', 'host.ts'), '--data-dir', options.dataDir, '--renderer-dir', options.rendererDir]
+export async function startHost(options: { dataDir: string; rendererDir: string; demo?: boolean; playOxygenSeconds?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<HostProcess> {
+  const args = [...(options.nodeArgs ?? []), '--expose-gc', '--import', 'tsx', join(root, 'bench', 'lib', 'host.ts'), '--data-dir', options.dataDir, '--renderer-dir', options.rendererDir]
   if (options.demo) args.push('--demo')
   if (options.playOxygenSeconds) args.push('--play-oxygen-seconds', String(options.playOxygenSeconds))
   const started = performance.now()
@@ -43,6 +42,7 @@ export async function startHost(options: { dataDir: string; rendererDir: string;
       const line = buffer.slice(0, newline)
       buffer = buffer.slice(newline + 1)
       output += `${line}\n`
+      if (process.env.BENCH_HOST_ECHO) process.stderr.write(`[host ${(performance.now() / 1000).toFixed(1)}] ${line}\n`)
       for (let i = 0; i < waiters.length; i++) if (waiters[i]!(line)) waiters.splice(i--, 1)
     }
   })
@@ -72,9 +72,16 @@ export async function startHost(options: { dataDir: string; rendererDir: string;
       return JSON.parse(await line) as HostStats
     },
     cpuMs: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      // After "pid (comm) ": state is field 0; utime and stime are fields 11 and 12.
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+      // Time on CPU of every thread, in ns (schedstat), not the 10 ms ticks of /proc/<pid>/stat.
+      let ns = 0
+      for (const task of readdirSync(`/proc/${child.pid}/task`)) {
+        try {
+          ns += Number(readFileSync(`/proc/${child.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+        } catch {
+          /* the thread ended meanwhile */
+        }
+      }
+      return ns / 1e6
     },
     stop: async () => {
       child.kill('SIGTERM')

@@ -138,6 +138,8 @@ export interface TableOptions {
   /** Median, min and max of each run, by dotted path. */
   spreads?: Record<string, Spread>
   title?: string
+  /** One line under the machine (load average, secret store). */
+  note?: string
 }
 
 /**
@@ -150,6 +152,7 @@ export function markdownReport(result: BenchResult, options: TableOptions = {}):
   const lines: string[] = []
   if (options.title) lines.push(`### ${options.title}`, '')
   lines.push(`Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memGiB} GiB, Node ${result.machine.node}.`, '')
+  if (options.note) lines.push(options.note, '')
   lines.push('| budget | limit | median | min | max | status |', '|---|---|---|---|---|---|')
   for (const budget of BUDGETS) {
     const value = valueAt(result, budget.path)

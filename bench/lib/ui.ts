@@ -33,6 +33,8 @@ export async function withHost<T>(rendererDir: string, dataDir: string | null, r
 export interface CountdownRun {
   script_ms_per_s: number
   task_ms_per_s: number
+  /** CPU of the renderer processes, all threads (script, style, layout, paint, raster). */
+  renderer_cpu_ms_per_s: number
   long_tasks: number
   dropped_frames: number
   frames: number
@@ -47,7 +49,7 @@ export async function measureCountdowns(browser: Browser, rendererDir: string, s
     for (const size of sizes) {
       await seedTokens(client, size, 8)
       await settleHost(host)
-      const page = await openPage(browser, host.url)
+      const page = await openPage(browser)
       try {
         const loadMs = await loadUntilInteractive(page.page, host.url, size)
         await page.page.waitForTimeout(1500)
@@ -59,6 +61,7 @@ export async function measureCountdowns(browser: Browser, rendererDir: string, s
           results.push({
             script_ms_per_s: tick.scriptMsPerS,
             task_ms_per_s: tick.taskMsPerS,
+            renderer_cpu_ms_per_s: tick.rendererCpuMsPerS,
             long_tasks: tick.longTasks + scroll.longTasks,
             dropped_frames: scroll.droppedFrames,
             frames: scroll.frames,
@@ -127,7 +130,7 @@ export async function measureIdle(browser: Browser, rendererDir: string, count: 
   return withHost(rendererDir, null, async (host, client) => {
     await seedTokens(client, count, 8)
     client.close()
-    const page = await openPage(browser, host.url)
+    const page = await openPage(browser)
     try {
       await loadUntilInteractive(page.page, host.url, count)
       await settleHost(host)
@@ -156,7 +159,7 @@ export interface MemoryRun {
 /** Issues and forgets `count` tokens `runs` times with the All tokens view open; growth over a warmed-up baseline after full GCs. */
 export async function measureMemory(browser: Browser, rendererDir: string, count: number, runs: number): Promise<MemoryRun[]> {
   return withHost(rendererDir, null, async (host, client) => {
-    const page = await openPage(browser, host.url)
+    const page = await openPage(browser)
     try {
       await page.page.goto(host.url)
       await page.page.waitForSelector('h1', { timeout: 60_000 })
