@@ -116,13 +116,21 @@ describe('§7 concurrency and time (24–28)', () => {
     expect(timers.pending()).toBe(1)
     expect(asleep.tokens.timersInUse).toBe(1)
     await expectNothingLost(asleep, h.keychain, kept, { valuesMayChange: true })
-    // A token that is expired for good (renewal failed) is not rescheduled at all.
+    // A token whose session is dead for good, found 8 h after its expiry: the one due renewal is
+    // tried, fails, and no retry follows (past the late-retry window): no timer at all.
     await call(asleep, 'accounts.update', { id: kc.accountId, secrets: { password: 'wrong-now' } })
     await fetch(`${sandbox.sandbox.ready.origin}/__sandbox/keycloak/logout-all`, { method: 'POST' })
     timers.jump(8 * 3600_000)
     timers.advance(1)
     await asleep.tokens.settled()
-    expect(asleep.tokens.list().find((t) => t.id === token.id)!.state).toBe('expired')
+    for (let retry = 0; retry < 40; retry++) {
+      timers.advance(10_000)
+      await asleep.tokens.settled()
+    }
+    const dead = asleep.tokens.list().find((t) => t.id === token.id)!
+    expect(dead.state).toBe('expired')
+    expect(dead.renewal.nextAt).toBeNull()
+    expect(dead.renewal.failures).toBe(1)
     expect(timers.pending()).toBe(0)
   })
 

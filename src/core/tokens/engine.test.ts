@@ -381,6 +381,33 @@ describe('auto-renew, on a fake clock kept in step with the sandbox clock', () =
     expect(core.tokens.timersInUse).toBe(0)
   })
 
+  it('an overloaded moment does not end a session: renewals failing past expiry are retried a few times and revive it', async () => {
+    await patchSettings(sandbox, { lifetimes: { keycloakAccessTokenSeconds: 5 } })
+    const timers = fakeTimers(Date.now())
+    const core = boot(timers)
+    const { account, app } = await addKeycloak(core)
+    const token = await call(core, 'tokens.issue', { accountId: account.id, appId: app.id })
+    const fault = await fetch(`${creds().origin}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/keycloak-proxy/api/v1/auth/token', method: 'POST', times: 6, respond: { kind: 'status', status: 503, body: { error: 'busy' } } })
+    })
+    expect(fault.status).toBe(201)
+    for (let step = 0; step < 12; step++) {
+      timers.advance(1000)
+      await core.tokens.settled()
+    }
+    expect(core.tokens.list()[0]).toMatchObject({ id: token.id, state: 'expired' })
+    for (let step = 0; step < 40; step++) {
+      timers.advance(1000)
+      await core.tokens.settled()
+      if (core.tokens.list()[0]!.state === 'live') break
+    }
+    const revived = core.tokens.list()[0]!
+    expect(revived).toMatchObject({ state: 'live', renewal: { failures: 0, lastError: null } })
+    expect(revived.expiresAt!).toBeGreaterThan(timers.now())
+  })
+
   it('a dead refresh token falls back to logging in again with the stored password', async () => {
     const timers = fakeTimers(Date.now())
     const core = boot(timers)

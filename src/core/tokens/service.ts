@@ -32,6 +32,12 @@ export interface TokensServiceOptions {
 const RENEWALS_KEPT = 50
 /** The shortest wait before retrying a failed renewal (bounds the retries in a token's last second). */
 const MIN_RETRY_MS = 100
+/**
+ * Failed automatic renewals are retried after the token expired, for this long (or two
+ * lifetimes, if longer): the session behind it (a refresh token, stored credentials) usually
+ * outlives the access token, so an overloaded moment does not end it; a dead one stops.
+ */
+const LATE_RETRY_WINDOW_MS = 60_000
 /** How long a revealed value stays visible in the UI. */
 export const REVEAL_MS = 8000
 
@@ -298,15 +304,24 @@ export class TokensService {
       if (current) {
         const failures = current.renewal.failures + 1
         const now = this.now()
-        // The backoff is clamped to half the time left, so a short-lived token still gets a retry
-        // before it dies (a 5 s token failing at 4 s retries at 4.5 s, not never); under 200 ms left, none.
         const left = current.expiresAt === null ? 0 : current.expiresAt - now
-        const retryAt = left >= 2 * MIN_RETRY_MS && current.renewal.policy.mode !== 'off' ? now + Math.min(retryDelayMs(failures), Math.floor(left / 2)) : null
+        const auto = current.renewal.policy.mode !== 'off' && current.expiresAt !== null
+        // Before expiry: the backoff, clamped to half the time left so a short token still gets a
+        // retry. After it (or in its last 200 ms): a few more tries, then it is left expired.
+        const lifetime = current.expiresAt === null ? 0 : Math.max(1000, current.expiresAt - current.issuedAt)
+        const lateWindow = Math.max(LATE_RETRY_WINDOW_MS, 2 * lifetime)
+        const retryAt = !auto
+          ? null
+          : left >= 2 * MIN_RETRY_MS
+            ? now + Math.min(retryDelayMs(failures), Math.floor(left / 2))
+            : -left < lateWindow
+              ? now + Math.min(retryDelayMs(failures), lifetime)
+              : null
         const failed = this.save(
           {
             ...current,
             state: stateAt(current, now, this.prefs().expiringSeconds) === 'expired' ? 'expired' : 'refresh-failed',
-            renewal: { ...current.renewal, lastError: publicError.toData(), failures, nextAt: retryAt !== null && current.expiresAt !== null && retryAt < current.expiresAt ? retryAt : null },
+            renewal: { ...current.renewal, lastError: publicError.toData(), failures, nextAt: retryAt },
             updatedAt: now
           },
           true
@@ -452,7 +467,9 @@ export class TokensService {
     const now = this.now()
     const candidates: number[] = []
     // An expired token is renewed only on request: a stale renewal time must not re-arm the timer at once, forever.
-    if (token.renewal.nextAt !== null && token.state !== 'revoked' && token.state !== 'expired') candidates.push(token.renewal.nextAt)
+    // An expired token is renewed only while failed automatic renewals are being retried (bounded
+    // by LATE_RETRY_WINDOW_MS): a stale renewal time must never re-arm the timer at once, forever.
+    if (token.renewal.nextAt !== null && token.state !== 'revoked' && (token.state !== 'expired' || token.renewal.failures > 0)) candidates.push(token.renewal.nextAt)
     if (token.expiresAt !== null && token.state !== 'revoked' && token.state !== 'expired') {
       const expiringAt = token.expiresAt - expiringWindowMs(token.issuedAt, token.expiresAt, this.prefs().expiringSeconds)
       if (expiringAt > now && token.state === 'live') candidates.push(expiringAt)
@@ -481,7 +498,8 @@ export class TokensService {
     }
     // A renewal due before the expiry still runs when its timer fires late (sleep/resume, a busy
     // event loop): judged by the state before this wake-up, not the 'expired' it just turned into.
-    const renewalDue = current.renewal.nextAt !== null && current.renewal.nextAt <= now && token.state !== 'expired' && current.state !== 'revoked'
+    const renewalDue =
+      current.renewal.nextAt !== null && current.renewal.nextAt <= now && current.state !== 'revoked' && (token.state !== 'expired' || current.renewal.failures > 0)
     if (renewalDue && !this.inFlight.has(id)) {
       const promise = this.renew(id, 'scheduled').finally(() => this.inFlight.delete(id))
       this.inFlight.set(id, promise)
