@@ -39,9 +39,10 @@ function LeftText({ token }: { token: Token }): JSX.Element {
 
 /** The countdown; re-renders only when its tone changes. Hover tells where the expiry came from. */
 function TimeLeft({ token }: { token: Token }): JSX.Element {
-  const tone = useClockText((now) => timeLeftTone(token, now))
-  const age = useClockText((now) => (token.expirySource === 'unknown' ? Math.floor((now - token.issuedAt) / 60000) * 60000 : 0))
-  const source = expirySourceText(token.expirySource, token.expirySource === 'unknown' ? age : undefined)
+  // One clock hook per row for tone and (only when the expiry is unknown) the age in whole minutes.
+  const toneAge = useClockText((now) => (token.expirySource === 'unknown' ? `${timeLeftTone(token, now)}|${Math.floor((now - token.issuedAt) / 60000) * 60000}` : timeLeftTone(token, now)))
+  const [tone, age] = toneAge.split('|') as [string, string | undefined]
+  const source = expirySourceText(token.expirySource, age === undefined ? undefined : Number(age))
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
