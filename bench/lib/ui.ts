@@ -47,7 +47,7 @@ export async function measureCountdowns(browser: Browser, rendererDir: string, s
   return withHost(rendererDir, null, async (host, client) => {
     const out: Record<string, CountdownRun[]> = {}
     for (const size of sizes) {
-      await seedTokens(client, size, 8)
+      await seedTokens(client, size, 12)
       await settleHost(host)
       const page = await openPage(browser)
       try {
