@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
@@ -79,7 +79,9 @@ test('no canary credential or token value reaches disk, logs, temp files, render
   const started = Date.now() - 1000
   const canaryPassword = `canary-password-${randomBytes(12).toString('hex')}`
   const canaryClientSecret = `canary-client-secret-${randomBytes(12).toString('hex')}`
-  const app = await startBrowserModeApp(['--demo'])
+  // Our own data directory, so it outlives the app's stop (files written at shutdown are searched too).
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokendesk-leak-hunt-'))
+  const app = await startBrowserModeApp(['--demo'], { dataDir })
   const received: Array<{ payload: string; command: string | null }> = []
   try {
     const page = await app.page()
@@ -151,20 +153,24 @@ test('no canary credential or token value reaches disk, logs, temp files, render
       dump.push(JSON.stringify(databases))
       return dump.join('\n')
     })
+    // Temp files while the browser still runs (its profile is deleted when it closes), then the
+    // data directory after the app stopped and flushed.
+    const harness = join(root, 'test-results')
+    const readAll = (files: string[]): Array<{ place: string; text: string }> =>
+      files.filter((file) => !file.startsWith(harness)).map((file) => ({ place: file, text: readFileSync(file).toString('latin1') }))
+    const whileRunning = readAll(filesUnder(tmpdir(), started))
     await app.stop()
+    const dataFiles = readAll(filesUnder(dataDir, 0))
+    rmSync(dataDir, { recursive: true, force: true })
+    expect(dataFiles.map((f) => f.place)).toEqual(expect.arrayContaining([join(dataDir, 'settings.json'), join(dataDir, 'tokens.json')]))
 
     const places: Array<{ place: string; text: string }> = [
       { place: 'renderer storage', text: storage },
       { place: 'app output (terminal)', text: app.output() },
-      ...received.filter((frame) => frame.command !== 'tokens.reveal' && frame.command !== 'tokens.copy').map((frame) => ({ place: `ws frame (${frame.command ?? 'event'})`, text: frame.payload }))
+      ...received.filter((frame) => frame.command !== 'tokens.reveal' && frame.command !== 'tokens.copy').map((frame) => ({ place: `ws frame (${frame.command ?? 'event'})`, text: frame.payload })),
+      ...whileRunning,
+      ...dataFiles
     ]
-    // The test harness's own recordings (Playwright traces of this test, which hold the explicit
-    // reveals) are not TokenDesk's: skip them when the checkout itself lives under the temp dir.
-    const harness = join(root, 'test-results')
-    const written = [...new Set([...filesUnder(app.dataDir, started), ...filesUnder(tmpdir(), started)])].filter((file) => !file.startsWith(harness))
-    for (const file of written) {
-      places.push({ place: file, text: readFileSync(file).toString('latin1') })
-    }
     const hits = places.filter(({ text }) => canaries.some((canary) => text.includes(canary))).map(({ place }) => place)
     mkdirSync(join(root, 'test-results'), { recursive: true })
     writeFileSync(
