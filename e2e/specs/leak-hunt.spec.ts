@@ -156,8 +156,17 @@ test('no canary credential or token value reaches disk, logs, temp files, render
     // Temp files while the browser still runs (its profile is deleted when it closes), then the
     // data directory after the app stopped and flushed.
     const harness = join(root, 'test-results')
+    // A running browser renames and deletes its temp files as we read: one gone meanwhile holds nothing.
     const readAll = (files: string[]): Array<{ place: string; text: string }> =>
-      files.filter((file) => !file.startsWith(harness)).map((file) => ({ place: file, text: readFileSync(file).toString('latin1') }))
+      files
+        .filter((file) => !file.startsWith(harness))
+        .flatMap((file) => {
+          try {
+            return [{ place: file, text: readFileSync(file).toString('latin1') }]
+          } catch {
+            return []
+          }
+        })
     const whileRunning = readAll(filesUnder(tmpdir(), started))
     await app.stop()
     const dataFiles = readAll(filesUnder(dataDir, 0))
