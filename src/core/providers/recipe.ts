@@ -2,8 +2,9 @@ import type { LoginCheck, RecipeTest } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
 import type { FieldSpec, FieldValues } from '../../shared/model'
 import type { HttpResponse } from '../http/client'
+import { localExpiry } from '../tokens/expiry'
 import { insecureAllowed, unexpectedStatus } from './common'
-import type { ExpiryInfo, FlowInput, IssuedToken, Provider, ProviderContext } from './provider'
+import type { FlowInput, IssuedToken, Provider, ProviderContext } from './provider'
 import { recipeFromCurl } from './recipe/curl'
 import { describeToken, isJwt, locatorText, readExpiry, tokenAt, type ExpiryReading } from './recipe/extract'
 import { RECIPE_PRESETS } from './recipe/presets'
@@ -55,13 +56,6 @@ async function runRecipe(input: FlowInput, ctx: ProviderContext): Promise<Recipe
   return { recipe, response, token, reading, ms }
 }
 
-/** Local expiry time: server-clock times shifted by the measured skew, lifetimes counted from the send. */
-function localExpiresAt(expiry: ExpiryInfo, sentAt: number, skewMs: number | null): number | null {
-  if (expiry.kind === 'server-time') return Math.round(expiry.atMs - (skewMs ?? 0))
-  if (expiry.kind === 'seconds') return Math.round(sentAt + expiry.seconds * 1000)
-  return null
-}
-
 function clockText(epochMs: number, now: number): string {
   const at = new Date(epochMs)
   const pad = (n: number): string => String(n).padStart(2, '0')
@@ -77,7 +71,8 @@ export function maskToken(token: string): string {
 }
 
 function summarize(run: RecipeRun, now: number): RecipeTest {
-  const expiresAt = localExpiresAt(run.reading.expiry, run.response.sentAt, run.response.skewMs)
+  // The same skew-corrected local time the tokens service records for an issued token.
+  const { expiresAt } = localExpiry(run.reading.expiry, run.response.sentAt, run.response.skewMs)
   const extracted = [`${locatorText(run.recipe.tokenFrom)} → ${describeToken(run.token)}`]
   extracted.push(expiresAt === null ? run.reading.said : `${run.reading.said} → expires ${clockText(expiresAt, now)}`)
   return {
