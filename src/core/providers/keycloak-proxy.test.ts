@@ -5,7 +5,7 @@ import { AppError, ERROR_CODES } from '../../shared/errors'
 import { KEYCLOAK_DEMO_CLIENTS } from '../../sandbox/demo-data'
 import { json, patchSettings, useSandbox } from '../../sandbox/test-support'
 import { createHttpClient, type HttpResponse } from '../http/client'
-import type { Logger } from '../log'
+import { quietLog } from '../testing/provider-context'
 import { keycloakProxyProvider } from './keycloak-proxy'
 import { describeSeconds } from './keycloak/lifetime'
 import {
@@ -22,7 +22,6 @@ import type { CredentialSet, FlowInput, IssuedToken, ProviderContext } from './p
 
 const sandbox = useSandbox()
 
-const quietLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, redact: () => {} }
 const ctx = (): ProviderContext => ({ http: createHttpClient({ log: quietLog }), log: quietLog, now: Date.now })
 
 const USER = { username: 'demo.user', password: 'demo-user-password' }

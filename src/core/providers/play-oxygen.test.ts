@@ -5,13 +5,12 @@ import { AppError, ERROR_CODES } from '../../shared/errors'
 import { PLAY_OXYGEN_DEMO } from '../../sandbox/demo-data'
 import { json, patchSettings, useSandbox } from '../../sandbox/test-support'
 import { createHttpClient, type HttpResponse } from '../http/client'
-import type { Logger } from '../log'
+import { quietLog } from '../testing/provider-context'
 import { playOxygenLoginError, playOxygenProvider } from './play-oxygen'
 import type { CredentialSet, FlowInput, ProviderContext } from './provider'
 
 const sandbox = useSandbox()
 
-const quietLog: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, redact: () => {} }
 const ctx = (): ProviderContext => ({ http: createHttpClient({ log: quietLog }), log: quietLog, now: Date.now })
 
 const [DEMO_1001, DEMO_1002] = PLAY_OXYGEN_DEMO.clients as [(typeof PLAY_OXYGEN_DEMO.clients)[number], (typeof PLAY_OXYGEN_DEMO.clients)[number]]

@@ -1,30 +1,20 @@
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/errors'
 import { ProviderInfoSchema } from '../../shared/model'
 import { POCKETPAW_DEMO } from '../../sandbox/demo-data'
 import { signSessionToken } from '../../sandbox/pocketpaw'
 import { patchSettings, useSandbox } from '../../sandbox/test-support'
-import { createHttpClient, type HttpClient } from '../http/client'
-import type { Logger } from '../log'
+import { useProviderContexts } from '../testing/provider-context'
 import { localExpiry } from '../tokens/expiry'
 import { parsePocketpawToken, pocketpawProvider, sessionExpiry } from './pocketpaw'
-import type { CredentialSet, FlowInput, ProviderContext } from './provider'
+import type { CredentialSet, FlowInput } from './provider'
 
 /** The PocketPaw provider over real HTTP against the sandbox (seed-apis.md §2). */
 
 const sandbox = useSandbox()
 
-const quietLog: Logger = { debug() {}, info() {}, warn() {}, error() {}, redact() {} }
-const clients: HttpClient[] = []
-function context(maxAttempts = 3): ProviderContext {
-  const http = createHttpClient({ log: quietLog, maxAttempts, sleep: () => Promise.resolve() })
-  clients.push(http)
-  return { http, log: quietLog, now: () => Date.now() }
-}
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close?.()))
-})
+const context = useProviderContexts()
 
 const WRONG_MASTER = 'de000000-0000-4000-8000-0000000bad00'
 

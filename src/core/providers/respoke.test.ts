@@ -1,29 +1,19 @@
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/errors'
 import { ProviderInfoSchema } from '../../shared/model'
 import { RESPOKE_DEMO } from '../../sandbox/demo-data'
 import { patchSettings, useSandbox } from '../../sandbox/test-support'
-import { createHttpClient, type HttpClient } from '../http/client'
-import type { Logger } from '../log'
+import { useProviderContexts } from '../testing/provider-context'
 import { localExpiry } from '../tokens/expiry'
-import type { CredentialSet, FlowInput, IssuedToken, ProviderContext } from './provider'
+import type { CredentialSet, FlowInput, IssuedToken } from './provider'
 import { parseAppList, parseRateLimitHeaders, parseTokenIdAnswer, parseTtl, respokeProvider } from './respoke'
 
 /** The Respoke provider over real HTTP against the sandbox (seed-apis.md §1). */
 
 const sandbox = useSandbox()
 
-const quietLog: Logger = { debug() {}, info() {}, warn() {}, error() {}, redact() {} }
-const clients: HttpClient[] = []
-function context(maxAttempts = 3): ProviderContext {
-  const http = createHttpClient({ log: quietLog, maxAttempts, sleep: () => Promise.resolve() })
-  clients.push(http)
-  return { http, log: quietLog, now: () => Date.now() }
-}
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.close?.()))
-})
+const context = useProviderContexts()
 
 const [DEMO_APP, DEV_APP] = RESPOKE_DEMO.apps
 const base = (): string => sandbox.sandbox.ready.baseUrls.respoke
