@@ -36,14 +36,17 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** Like a keychain, what it holds outlives one core: dispose() must not empty it. */
+function persistentKeychain(): SecretStore {
+  return { backend: 'memory', health: () => keychain.health(), get: (k) => keychain.get(k), set: (k, v) => keychain.set(k, v), delete: (k) => keychain.delete(k), keys: () => keychain.keys() }
+}
+
 function boot(timers?: TimerPort): Core {
   const paths = dataPaths(dir)
   const log = createFileLogger({ file: paths.logFile })
   const settings = openSettingsStore({ file: paths.settingsFile, log })
   settings.update((s) => ({ ...s, secrets: { ...s.secrets, backend: 'memory', chosenByUser: true } }))
-  // Like a keychain, what it holds outlives one core: dispose() must not empty it.
-  const persistent: SecretStore = { backend: 'memory', health: () => keychain.health(), get: (k) => keychain.get(k), set: (k, v) => keychain.set(k, v), delete: (k) => keychain.delete(k), keys: () => keychain.keys() }
-  const core = createCore({ host: 'browser', version: 'test', runtime: 'test', paths, log, settings, secretStore: persistent, ...(timers ? { timers } : {}) })
+  const core = createCore({ host: 'browser', version: 'test', runtime: 'test', paths, log, settings, secretStore: persistentKeychain(), ...(timers ? { timers } : {}) })
   cores.push(core)
   return core
 }
@@ -428,7 +431,6 @@ describe('--demo', () => {
     const settings = openSettingsStore({ file: paths.settingsFile, log })
     settings.update((s) => ({ ...s, secrets: { ...s.secrets, backend: 'memory', chosenByUser: true } }))
     const ready = creds()
-    const persistent: SecretStore = { backend: 'memory', health: () => keychain.health(), get: (k) => keychain.get(k), set: (k, v) => keychain.set(k, v), delete: (k) => keychain.delete(k), keys: () => keychain.keys() }
     const core = createCore({
       host: 'browser',
       version: 'test',
@@ -436,7 +438,7 @@ describe('--demo', () => {
       paths,
       log,
       settings,
-      secretStore: persistent,
+      secretStore: persistentKeychain(),
       sandboxStatus: () => ({ status: 'running', origin: ready.origin, baseUrls: ready.baseUrls, credentials: ready.credentials })
     })
     cores.push(core)
