@@ -33,6 +33,17 @@ describe('url policy', () => {
     const secure = checkUrl('https://[::1]:8443/a', false)
     expect(isTarget(secure) && [secure.hostPort, secure.loopback]).toEqual(['[::1]:8443', true])
   })
+
+  it('fills in the default port of each scheme, allows plain http to loopback without opt-in, and never displays the query', () => {
+    const https = checkUrl('https://api.example.com/a/b?token=x', false)
+    expect(isTarget(https) && { origin: https.origin, display: https.display, hostPort: https.hostPort }).toEqual({
+      origin: 'https://api.example.com',
+      display: 'https://api.example.com/a/b',
+      hostPort: 'api.example.com:443'
+    })
+    const local = checkUrl('http://localhost:8080/x', false)
+    expect(isTarget(local) && [local.hostPort, local.loopback]).toEqual(['localhost:8080', true])
+  })
 })
 
 describe('retry-after', () => {
@@ -43,7 +54,9 @@ describe('retry-after', () => {
     expect(parseRetryAfter(new Date(now + 90_000).toUTCString(), now)).toBe(90_000)
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:00 GMT', now)).toBe(0)
     expect(parseRetryAfter('Fri, 01 Jan 2100 00:00:00 GMT', now)).toBeGreaterThan(10 ** 12)
-    for (const bad of [undefined, '', '-5', 'abc', '1.5', '12abc']) expect(parseRetryAfter(bad, now), String(bad)).toBeNull()
+    for (const bad of [undefined, '', '-5', 'abc', '1.5', '12abc', '5 minutes', 'in 30']) expect(parseRetryAfter(bad, now), String(bad)).toBeNull()
+    // Day and month names are matched whatever their case.
+    expect(parseRetryAfter('FRI, 01 JAN 2100 00:00:00 GMT', now)).toBe(Date.UTC(2100, 0, 1) - now)
   })
 })
 
@@ -57,6 +70,34 @@ describe('proxy settings', () => {
       httpsProxy: '',
       noProxy: 'a.example'
     })
+    expect(proxySettingsFromEnv({ HTTPS_PROXY: ' http://upper:3 ', https_proxy: undefined, NO_PROXY: ' b.example ' })).toEqual({
+      httpProxy: '',
+      httpsProxy: 'http://upper:3',
+      noProxy: 'b.example'
+    })
+    expect(proxySettingsFromEnv({ https_proxy: 'http://lower:4', HTTPS_PROXY: 'http://upper:4', no_proxy: 'lower.example', NO_PROXY: 'upper.example' })).toEqual({
+      httpProxy: '',
+      httpsProxy: 'http://lower:4',
+      noProxy: 'lower.example'
+    })
+    expect(proxySettingsFromEnv({ HTTP_PROXY: '   ' })).toBeNull()
+  })
+
+  it('names the variable that applies: HTTPS_PROXY for https when set, HTTP_PROXY otherwise', async () => {
+    const target = (url: string) => {
+      const checked = checkUrl(url, true)
+      if (!isTarget(checked)) throw new Error(url)
+      return checked
+    }
+    const both = createDispatchers({ env: { HTTP_PROXY: 'http://plain.corp:8080', HTTPS_PROXY: 'http://secure.corp:3128' }, connectTimeoutMs: 100, idleTimeoutMs: 100 })
+    expect(both.route(target('http://api.example.com/')).proxyHint).toBe('HTTP_PROXY plain.corp:8080')
+    expect(both.route(target('https://api.example.com/')).proxyHint).toBe('HTTPS_PROXY secure.corp:3128')
+    await both.close()
+    // Like undici: an https request with only HTTP_PROXY set goes through HTTP_PROXY.
+    const httpOnly = createDispatchers({ env: { HTTP_PROXY: 'http://plain.corp:8080' }, connectTimeoutMs: 100, idleTimeoutMs: 100 })
+    expect(httpOnly.route(target('https://api.example.com/')).proxyHint).toBe('HTTP_PROXY plain.corp:8080')
+    await httpOnly.close()
+    expect(describeProxy('not a url')).toBe('the configured proxy')
   })
 
   it('routes loopback directly and remote hosts through the proxy agent; never names proxy credentials', async () => {
@@ -90,7 +131,23 @@ describe('redaction', () => {
       expect(scrub(`x${form}y`)).toBe(`x${REDACTED}y`)
     }
     expect(secretForms('abc')).toEqual([])
+    expect(secretForms('abcd')[0]).toBe('YWJjZA==')
+    expect(secretForms('a b/c+d=é').map((form) => form.length)).toEqual([...secretForms('a b/c+d=é').map((form) => form.length)].sort((a, b) => b - a))
     expect(scrubDeep({ a: [secret, 1, { b: `k=${secret}` }], [secret]: null }, scrub)).toEqual({ a: [REDACTED, 1, { b: `k=${REDACTED}` }], [REDACTED]: null })
+  })
+
+  it('keeps the rest of the text when a secret is part of the marker itself', () => {
+    // '[redacted]' would bring 'dact' back: a shorter marker is used instead.
+    expect(createScrubber(['dact'])('user dact failed')).toBe('user *** failed')
+    expect(createScrubber(['s3cret'])('user s3cret failed')).toBe('user [redacted] failed')
+  })
+
+  it('ignores values that are not strings and returns the text unchanged when there is nothing to hide', () => {
+    const scrub = createScrubber([undefined as unknown as string, 'ab', 's3cret'])
+    expect(scrub('ab s3cret')).toBe('ab [redacted]')
+    expect(createScrubber([])('nothing to hide')).toBe('nothing to hide')
+    expect(scrubDeep(null, scrub)).toBeNull()
+    expect(scrubDeep(42, scrub)).toBe(42)
   })
 
   it('property: no scrubbed text contains a secret (≥ 4 chars), even one made of marker pieces', () => {

@@ -19,6 +19,15 @@ describe('localExpiry', () => {
     expect(localExpiry({ source: 'ttl', kind: 'seconds', seconds: 0.5 }, T0, null)).toEqual({ expiresAt: T0 + 500, source: 'ttl' })
   })
 
+  it('never reports an expiry before the epoch or between milliseconds', () => {
+    // A server that answers expires_in: -30 (or a clock far behind) gives a token already dead, not a negative time.
+    expect(localExpiry({ source: 'expires_in', kind: 'seconds', seconds: -30 }, 5000, null)).toEqual({ expiresAt: 0, source: 'expires_in' })
+    expect(localExpiry({ source: 'jwt-exp', kind: 'server-time', atMs: 1000 }, T0, 5000)).toEqual({ expiresAt: 0, source: 'jwt-exp' })
+    // Timestamps are whole milliseconds (the record schema requires integers).
+    expect(localExpiry({ source: 'ttl', kind: 'seconds', seconds: 0.0006 }, T0, null).expiresAt).toBe(T0 + 1)
+    expect(localExpiry({ source: 'jwt-exp', kind: 'server-time', atMs: T0 + 0.6 }, T0, null).expiresAt).toBe(T0 + 1)
+  })
+
   it('never invents an expiry: unknown stays unknown, none is none', () => {
     expect(localExpiry({ source: 'unknown', kind: 'unknown' }, T0, 10)).toEqual({ expiresAt: null, source: 'unknown' })
     expect(localExpiry({ source: 'none', kind: 'none' }, T0, 10)).toEqual({ expiresAt: null, source: 'none' })
@@ -65,6 +74,14 @@ describe('stateAt', () => {
     expect(stateAt({ ...token, state: 'revoked' }, T0 + 10 ** 9, 60)).toBe('revoked')
   })
 
+  it('has no expiring window for a token whose expiry precedes its issue time', () => {
+    expect(expiringWindowMs(T0, T0 - 10_000, 60)).toBe(0)
+  })
+
+  it('keeps a failed renewal of a token with no known expiry as refresh-failed, never expired', () => {
+    expect(stateAt({ state: 'refresh-failed', issuedAt: T0, expiresAt: null }, T0 + 10 ** 12, 60)).toBe('refresh-failed')
+  })
+
   it('shows a failed renewal until the token expires, then expired', () => {
     expect(stateAt({ ...token, state: 'refresh-failed' }, T0 + 1000, 60)).toBe('refresh-failed')
     expect(stateAt({ ...token, state: 'refresh-failed' }, T0 + 3_600_000, 60)).toBe('expired')
@@ -85,6 +102,11 @@ describe('renewalTime', () => {
     expect(renewalTime({ mode: 'off' }, T0, T0 + 300_000)).toBeNull()
     expect(renewalTime({ mode: 'fraction', fraction: 0.8 }, T0, null)).toBeNull()
     expect(renewalTime({ mode: 'fraction', fraction: 0.8 }, T0, T0)).toBeNull()
+    expect(renewalTime({ mode: 'before', seconds: 1 }, T0, T0 - 1000)).toBeNull()
+  })
+
+  it('renews at a whole millisecond', () => {
+    expect(renewalTime({ mode: 'fraction', fraction: 0.8 }, T0, T0 + 7)).toBe(T0 + 6)
   })
 
   it('property: a renewal always falls strictly inside the lifetime', () => {
@@ -111,5 +133,9 @@ describe('retryDelayMs', () => {
   it('backs off 2 s, 4 s, 8 s … and stops growing at 5 minutes', () => {
     expect([1, 2, 3, 4].map(retryDelayMs)).toEqual([2000, 4000, 8000, 16000])
     expect(retryDelayMs(30)).toBe(300_000)
+  })
+
+  it('never retries sooner than 2 s, even for a count of zero failures', () => {
+    expect(retryDelayMs(0)).toBe(2000)
   })
 })
