@@ -186,6 +186,48 @@ describe('http client: answers', () => {
   })
 })
 
+describe('http client: answers that are not redirects', () => {
+  it('304 is an answer, not a redirect; 300 is refused as a redirect; repeated headers are joined', async () => {
+    const server = await serve((req, res) => {
+      if (req.url === '/cached') {
+        res.writeHead(304)
+        res.end()
+        return
+      }
+      if (req.url === '/choices') {
+        res.writeHead(300, { location: '/a' })
+        res.end()
+        return
+      }
+      res.setHeader('Set-Cookie', ['a=1', 'b=2'])
+      res.end('{}')
+    })
+    const { client } = harness()
+    expect((await client.request(get(`${server.base}/cached`))).status).toBe(304)
+    expect((await failure(client.request(get(`${server.base}/choices`)))).code).toBe('HTTP_REDIRECT_REFUSED')
+    expect((await client.request(get(`${server.base}/cookies`))).headers['set-cookie']).toBe('a=1, b=2')
+  })
+
+  it('json() parses once: later calls return the same value', async () => {
+    const server = await serve((_req, res) => res.end('{"a":[1]}'))
+    const { client } = harness()
+    const response = await client.request(get(`${server.base}/`))
+    const first = response.json()
+    expect(first).toEqual({ a: [1] })
+    expect(response.json()).toBe(first)
+  })
+
+  it('a header value with a line break → INTERNAL, nothing sent', async () => {
+    const server = await serve((_req, res) => res.end('{}'))
+    const { client, sleeps } = harness()
+    const error = await failure(client.request(get(`${server.base}/`, { headers: { 'X-Bad': 'a\r\nInjected: yes' } })))
+    expect(error.code).toBe('INTERNAL')
+    expect(error.message).toBe('PocketPaw session exchange: the request could not be built (an invalid header or body).')
+    expect(server.hits()).toBe(0)
+    expect(sleeps).toEqual([])
+  })
+})
+
 describe('http client: connection failures and deadlines', () => {
   it('connection refused → HTTP_UNREACHABLE after 3 attempts with jittered backoff', async () => {
     const port = await closedPort()
@@ -436,6 +478,73 @@ describe('http client: retry policy on 5xx and 429', () => {
     expect(error.message).toMatch(/rate limiting requests; try again after \d\d:\d\d:\d\d \(in 3600 s\)\.$/)
     expect(sleeps).toEqual([])
     expect(server.hits()).toBe(1)
+  })
+
+  it('backoff doubles from 250 ms and stops growing at 8 s (full jitter)', async () => {
+    const server = await flaky((res) => {
+      res.statusCode = 503
+      res.end('busy')
+    }, 100)
+    const { client, sleeps } = harness({ maxAttempts: 9 })
+    expect((await client.request(get(`${server.base}/`))).status).toBe(503)
+    // random() = 0.5 of min(8 s, 250 ms × 2^n)
+    expect(sleeps).toEqual([125, 250, 500, 1000, 2000, 4000, 4000, 4000])
+    expect(server.hits()).toBe(9)
+  })
+
+  it('maxAttempts below 1 still makes the one attempt', async () => {
+    const server = await flaky((res) => {
+      res.statusCode = 503
+      res.end('busy')
+    }, 100)
+    const { client, sleeps } = harness({ maxAttempts: 0 })
+    expect((await client.request(get(`${server.base}/`))).status).toBe(503)
+    expect(server.hits()).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+
+  it('a Retry-After exactly at the cap is waited, not RATE_LIMITED', async () => {
+    const server = await flaky((res) => {
+      res.writeHead(429, { 'retry-after': '10' })
+      res.end()
+    })
+    const { client, sleeps } = harness({ retryAfterCapMs: 10_000 })
+    expect((await client.request(get(`${server.base}/`))).status).toBe(200)
+    expect(sleeps).toEqual([10_000])
+  })
+
+  it('503 honours a Retry-After within the cap; beyond the cap the 503 answer is returned, never RATE_LIMITED', async () => {
+    const within = await flaky((res) => {
+      res.writeHead(503, { 'retry-after': '2' })
+      res.end()
+    })
+    const first = harness()
+    expect((await first.client.request(get(`${within.base}/`))).status).toBe(200)
+    expect(first.sleeps).toEqual([2000])
+
+    const beyond = await flaky((res) => {
+      res.writeHead(503, { 'retry-after': '3600' })
+      res.end('maintenance')
+    })
+    const second = harness()
+    const response = await second.client.request(get(`${beyond.base}/`))
+    expect(response.status).toBe(503)
+    expect(response.body).toBe('maintenance')
+    expect(second.sleeps).toEqual([])
+    expect(beyond.hits()).toBe(1)
+  })
+
+  it('429 on the last attempt → the 429 answer is returned', async () => {
+    const server = await flaky((res) => {
+      res.writeHead(429, { 'retry-after': '1' })
+      res.end('{"error":"slow_down"}')
+    }, 100)
+    const { client, sleeps } = harness({ maxAttempts: 2 })
+    const response = await client.request(get(`${server.base}/`))
+    expect(response.status).toBe(429)
+    expect(response.body).toBe('{"error":"slow_down"}')
+    expect(sleeps).toEqual([1000])
+    expect(server.hits()).toBe(2)
   })
 
   it('429 for unsent-only → the 429 answer is returned for the provider to map', async () => {
