@@ -49,7 +49,7 @@ export async function startBrowserModeApp(
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries({ ...process.env, ...overrides }).filter(([key]) => !(key in overrides) || overrides[key] !== undefined)
   )
-  const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'start.ts'), '--web', '--no-open', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'start.ts'), '--web', '--no-open', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -6,16 +6,15 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import open from 'open'
 import { defaultDataDir } from '../src/core/paths'
-import { startBrowserMode } from '../src/web/browser-mode'
+import { buildHost, HOST_BUNDLE } from './build-host'
 import { electronAvailability } from './electron-binary'
 import { parseLaunchArgs, USAGE, UsageError, type LaunchOptions } from './launcher-args'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const outDir = join(root, 'out')
 const stampFile = join(outDir, '.build-stamp')
-const BUILD_INPUTS = ['src/shared', 'src/core', 'src/main', 'src/preload', 'src/renderer', 'electron.vite.config.ts', 'package.json']
+const BUILD_INPUTS = ['src/shared', 'src/core', 'src/main', 'src/preload', 'src/renderer', 'src/web', 'src/sandbox', 'electron.vite.config.ts', 'scripts/build-host.ts', 'package.json']
 /** If Electron dies this soon after launch, it could not start here: fall back to browser mode. */
 const ELECTRON_STARTUP_GRACE_MS = 8000
 
@@ -34,7 +33,7 @@ function newestMtime(path: string): number {
 async function buildIfStale(): Promise<void> {
   const built = existsSync(stampFile) ? statSync(stampFile).mtimeMs : 0
   const newest = Math.max(...BUILD_INPUTS.map((p) => newestMtime(join(root, p))))
-  if (built > newest && existsSync(join(outDir, 'renderer', 'index.html'))) return
+  if (built > newest && existsSync(join(outDir, 'renderer', 'index.html')) && existsSync(join(outDir, 'web', HOST_BUNDLE))) return
   const started = Date.now()
   process.stdout.write('Building TokenDesk… ')
   await new Promise<void>((resolveBuild, rejectBuild) => {
@@ -47,6 +46,7 @@ async function buildIfStale(): Promise<void> {
     child.on('error', rejectBuild)
     child.on('exit', (code) => (code === 0 ? resolveBuild() : rejectBuild(new Error(`the build failed:\n${stderr}`))))
   })
+  await buildHost(join(outDir, 'web'))
   writeFileSync(stampFile, new Date().toISOString())
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
@@ -73,34 +73,25 @@ function runElectron(executable: string, options: LaunchOptions): Promise<'exite
   })
 }
 
-async function runBrowserMode(options: LaunchOptions, version: string): Promise<void> {
-  const mode = await startBrowserMode({
-    dataDir: options.dataDir ?? defaultDataDir(),
-    rendererDir: join(outDir, 'renderer'),
-    version,
-    demo: options.demo,
-    ...(options.port !== undefined ? { port: options.port } : {})
+/**
+ * Browser mode runs the bundled host (scripts/build-host.ts) in plain Node: loading it through
+ * this process's tsx would transform the 4 MB bundle again and cost seconds.
+ */
+function runBrowserMode(options: LaunchOptions, version: string): Promise<number> {
+  const args = [join(outDir, 'web', HOST_BUNDLE), '--data-dir', options.dataDir ?? defaultDataDir(), '--renderer-dir', join(outDir, 'renderer'), '--app-version', version]
+  if (options.port !== undefined) args.push('--port', String(options.port))
+  if (options.demo) args.push('--demo')
+  if (options.open) args.push('--open')
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })
+    // Ctrl+C reaches the whole process group; a signal sent to this process alone is passed on.
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal)
+    }
+    process.on('SIGINT', forward)
+    process.on('SIGTERM', forward)
+    child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)))
   })
-  const sandbox = mode.sandbox?.status()
-  if (sandbox?.status === 'running') console.log(`Demo sandbox (demo credentials in Diagnostics): ${sandbox.origin}`)
-  if (sandbox?.status === 'failed') console.log(sandbox.reason)
-  console.log(`TokenDesk is running at ${mode.url}`)
-  console.log('Press Ctrl+C to stop.')
-  if (options.open) {
-    open(mode.url).catch(() => console.log('Could not open a browser: open the URL above yourself.'))
-  }
-  let stopping = false
-  const stop = (): void => {
-    if (stopping) return
-    stopping = true
-    console.log('\nStopping TokenDesk…')
-    mode.close().then(
-      () => process.exit(0),
-      () => process.exit(1)
-    )
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
 }
 
 async function main(): Promise<void> {
@@ -131,7 +122,7 @@ async function main(): Promise<void> {
       console.log(`Electron cannot start: ${electron.reason}; starting browser mode instead.`)
     }
   }
-  await runBrowserMode(options, version)
+  process.exitCode = await runBrowserMode(options, version)
 }
 
 main().catch((error: unknown) => {

@@ -19,8 +19,8 @@ mkdir -p test-results
 npx tsx scripts/electronegativity.ts
 
 step "build"
-npx electron-vite build >/dev/null
-echo "build: out/ ready"
+npm run --silent build >/dev/null
+echo "build: out/ ready (renderer, main, preload, browser-mode host bundle)"
 
 step "unit and integration (Vitest, real Secret Service on a private D-Bus)"
 mkdir -p test-results

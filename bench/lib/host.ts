@@ -1,46 +1,36 @@
 /**
- * The browser-mode host as the bench runs it in a child process: exactly startBrowserMode's steps
- * (embedded sandbox, bootCore, startWebHost), with the sandbox's token lifetimes settable, and a
+ * The browser-mode host as the bench runs it in a child process: launchBrowserMode, as `npm start`
+ * runs it (bundled by run.ts like the app), with the sandbox's token lifetimes settable, and a
  * line protocol on stdin for what only the process itself can tell (GC, memory, timers).
  *
- *   node --expose-gc --import tsx bench/lib/host.ts --data-dir D --renderer-dir R [--demo] [--play-oxygen-seconds N]
+ *   node --expose-gc <build>/web/bench-host.mjs --data-dir D --renderer-dir R [--demo] [--play-oxygen-seconds N]
  *
- * stdout: `BENCH_READY {"url","bootMs","pid"}` once listening (bootMs: since the process started);
+ * stdout: `BENCH_READY {"url","bootMs","pid"}` once listening (bootMs: since the process started),
+ * then `BENCH_BOOTED {"bootedMs","sandbox"}` once the core is up (the page may already be loading);
  * stdin `stats` → `BENCH_STATS {...}` (after a full GC when --expose-gc is on).
  */
 import { createInterface } from 'node:readline'
-import { bootCore } from '../../src/core/boot'
-import { startSandbox } from '../../src/sandbox/index'
-import { startWebHost } from '../../src/web/server'
+import { launchBrowserMode } from '../../src/web/browser-mode'
 
 function arg(name: string): string | undefined {
   const index = process.argv.indexOf(name)
   return index >= 0 ? process.argv[index + 1] : undefined
 }
 
-const dataDir = arg('--data-dir')!
-const rendererDir = arg('--renderer-dir')!
-const demo = process.argv.includes('--demo')
 const playOxygenSeconds = Number(arg('--play-oxygen-seconds') ?? 0)
 
-const sandbox = demo ? await startSandbox({ port: 0, ...(playOxygenSeconds > 0 ? { lifetimes: { playOxygenTokenSeconds: playOxygenSeconds } } : {}) }) : null
-const core = await bootCore({
-  host: 'browser',
-  dataDir,
+// Exactly what `npm start` runs (src/web/cli.ts): listen first, boot behind.
+const mode = await launchBrowserMode({
+  dataDir: arg('--data-dir')!,
+  rendererDir: arg('--renderer-dir')!,
   version: 'bench',
-  runtime: `Node ${process.version}`,
-  echoLog: false,
-  ...(sandbox
-    ? {
-        sandboxStatus: () => {
-          const { origin, baseUrls, credentials } = sandbox.readyNow()
-          return { status: 'running' as const, origin, baseUrls, credentials }
-        }
-      }
-    : {})
+  demo: process.argv.includes('--demo'),
+  ...(playOxygenSeconds > 0 ? { sandboxSettings: { lifetimes: { playOxygenTokenSeconds: playOxygenSeconds } } } : {})
 })
-const host = await startWebHost({ core, rendererDir })
-process.stdout.write(`BENCH_READY ${JSON.stringify({ url: host.url, bootMs: performance.now(), pid: process.pid, sandbox: sandbox?.ready.origin ?? null })}\n`)
+process.stdout.write(`BENCH_READY ${JSON.stringify({ url: mode.url, bootMs: performance.now(), pid: process.pid })}\n`)
+const { core, sandbox } = await mode.booted
+const sandboxStatus = sandbox?.status()
+process.stdout.write(`BENCH_BOOTED ${JSON.stringify({ bootedMs: performance.now(), sandbox: sandboxStatus?.status === 'running' ? sandboxStatus.origin : null })}\n`)
 
 const gc = (globalThis as { gc?: () => void }).gc
 createInterface({ input: process.stdin }).on('line', (line) => {
@@ -57,9 +47,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 })
 
 const stop = async (): Promise<void> => {
-  await host.close()
-  await core.dispose()
-  await sandbox?.close()
+  await mode.close()
   process.exit(0)
 }
 process.on('SIGINT', () => void stop())

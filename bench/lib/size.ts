@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { buildHost } from '../../scripts/build-host'
 import { root } from './app'
+import { BENCH_HOST_BUNDLE } from './child'
 
 /** Builds the app with electron-vite into `outDir` (not out/, which `npm start` owns). */
 export function buildRenderer(outDir: string): void {
@@ -11,6 +13,12 @@ export function buildRenderer(outDir: string): void {
     encoding: 'utf8'
   })
   if (built.status !== 0) throw new Error(`electron-vite build failed:\n${built.stderr}`)
+}
+
+/** The renderer, plus the bench's host bundled like the app's (`<outDir>/web`, see child.ts). */
+export async function buildApp(outDir: string): Promise<void> {
+  buildRenderer(outDir)
+  await buildHost(join(outDir, 'web'), { [BENCH_HOST_BUNDLE.replace(/\.mjs$/, '')]: 'bench/lib/host.ts' })
 }
 
 /** Renderer JS and CSS, raw and gzip (level 9, what a server would send), in KB (1,024 bytes). */

@@ -37,8 +37,10 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
   testInfo.setTimeout(180_000)
   const app = await startBrowserModeApp(['--demo'])
   try {
-    const origin = /Demo sandbox \(demo credentials in Diagnostics\): (\S+)/.exec(app.output())?.[1]
-    expect(origin, app.output()).toBeTruthy()
+    // The host prints its URL as soon as it listens; the sandbox line follows once the core is up.
+    const sandboxOrigin = (): string | undefined => /Demo sandbox \(demo credentials in Diagnostics\): (\S+)/.exec(app.output())?.[1]
+    await expect.poll(sandboxOrigin, { message: app.output() }).toBeTruthy()
+    const origin = sandboxOrigin()
     const ready = (await sandbox(origin!, 'ready')) as Ready
 
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } })

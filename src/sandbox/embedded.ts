@@ -1,5 +1,5 @@
 import type { SandboxStatus } from '../shared/contract'
-import { startSandbox } from './index'
+import { startSandbox, type SandboxSettingsPatch } from './index'
 
 export interface EmbeddedSandbox {
   status(): SandboxStatus
@@ -10,9 +10,9 @@ export interface EmbeddedSandbox {
  * `--demo`: the sandbox inside the app, on a free loopback port, stopped with the app. A sandbox
  * that cannot start is reported in Diagnostics instead of stopping the app from starting.
  */
-export async function startEmbeddedSandbox(): Promise<EmbeddedSandbox> {
+export async function startEmbeddedSandbox(settings: SandboxSettingsPatch = {}): Promise<EmbeddedSandbox> {
   try {
-    const running = await startSandbox({ port: 0 })
+    const running = await startSandbox({ ...settings, port: 0 })
     return {
       // readyNow: a regenerated PocketPaw master shows up in Diagnostics at once.
       status: () => {

@@ -3,7 +3,8 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo, Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import { CallIdSchema, ClientFrameSchema, URL_SECRET_FRAGMENT, WS_PATH, WS_PROTOCOL, WS_SECRET_PROTOCOL_PREFIX, type ServerFrame } from '../shared/wire'
+import type { ServerFrame } from '../shared/wire'
+import { URL_SECRET_FRAGMENT, WS_PATH, WS_PROTOCOL, WS_SECRET_PROTOCOL_PREFIX } from '../shared/wire-handshake'
 import type { Core } from '../core/core'
 import { resolveRendererFile } from '../core/renderer-files'
 import { browserModeCsp, isLoopbackHost, isOwnOrigin, newLaunchSecret, secretsMatch } from './security'
@@ -37,7 +38,11 @@ export const DEFAULT_LIMITS: WebHostLimits = {
 }
 
 export interface WebHostOptions {
-  core: Core
+  /**
+   * The core, or its boot still under way: the page is served at once and calls wait for the
+   * boot (browser mode listens first, so the page loads while the core boots).
+   */
+  core: Core | Promise<Core>
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** 0 or undefined: a free port. */
@@ -115,7 +120,28 @@ function offeredSecret(header: string | undefined): { secret: string | null; ver
  * every unauthenticated or idle connection is closed after a short timeout.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const { core } = options
+  // The frame schemas (zod) load behind the listening socket, like the core: first frames wait.
+  const schemas = import('../shared/wire')
+  schemas.catch(ignore)
+  const booting = Promise.resolve(options.core)
+  let core: Core | null = null
+  let unsubscribe: () => void = () => {}
+  let closed = false
+  void booting.then(
+    (booted) => {
+      core = booted
+      if (closed) return
+      unsubscribe = booted.events.subscribe((event, payload) => {
+        for (const ws of sockets) send(ws, { type: 'event', event, payload })
+      })
+    },
+    // A failed boot is the launcher's to report (it awaits the same promise); calls then fail.
+    ignore
+  )
+  /** Logged once the core (and its log) is there; nothing is logged before that. */
+  const warn = (message: string, error: unknown): void => {
+    void booting.then((booted) => booted.log.warn('web', message, error), ignore)
+  }
   const limits: WebHostLimits = { ...DEFAULT_LIMITS, ...options.limits }
   const secret = options.secret ?? newLaunchSecret()
   let port = 0
@@ -135,7 +161,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       req.on('error', ignore)
       res.on('error', ignore)
       serveHttp(req, res).catch((error: unknown) => {
-        core.log.warn('web', 'a page request failed', error)
+        warn('a page request failed', error)
         if (!res.headersSent && !res.destroyed) res.writeHead(500, SECURITY_HEADERS).end()
         else res.destroy()
       })
@@ -232,7 +258,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ws.on('error', () => sockets.delete(ws))
     ws.on('pong', () => alive.set(ws, true))
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      handleFrame(ws, data, isBinary).catch((error: unknown) => core.log.warn('web', 'a WebSocket frame failed', error))
+      handleFrame(ws, data, isBinary).catch((error: unknown) => warn('a WebSocket frame failed', error))
     })
   }
 
@@ -260,6 +286,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       send(ws, frameError('The message is not a JSON text frame.'))
       return
     }
+    const { ClientFrameSchema, CallIdSchema } = await schemas
     const frame = ClientFrameSchema.safeParse(raw)
     if (!frame.success) {
       // A call we can identify gets its answer (the caller stops waiting); anything else gets a
@@ -270,13 +297,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       else send(ws, frameError(message))
       return
     }
-    const result = await core.dispatch(frame.data.command, frame.data.request)
+    const result = await (core ?? (await booting)).dispatch(frame.data.command, frame.data.request)
     send(ws, { type: 'result', id: frame.data.id, result })
   }
-
-  const unsubscribe = core.events.subscribe((event, payload) => {
-    for (const ws of sockets) send(ws, { type: 'event', event, payload })
-  })
 
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', rejectListen)
@@ -286,7 +309,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     })
   })
   // After listening, a server error (e.g. EMFILE on accept) is logged, never fatal.
-  server.on('error', (error) => core.log.warn('web', 'the browser-mode server reported an error', error))
+  server.on('error', (error) => warn('the browser-mode server reported an error', error))
   port = (server.address() as AddressInfo).port
 
   return {
@@ -294,6 +317,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     connectionCount: () => sockets.size,
     close: async () => {
+      closed = true
       unsubscribe()
       clearInterval(heartbeat)
       for (const ws of sockets) ws.terminate()
