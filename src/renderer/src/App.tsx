@@ -77,8 +77,13 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
   const main = useRef<HTMLElement>(null)
   useGlobalShortcuts()
 
-  // Each view opens at its top, not at the scroll position of the one before.
+  // Each view opens at its top, not at the scroll position of the one before. Not on the first
+  // render: the page starts at the top, and writing scrollTop forces a layout of the whole page
+  // in the middle of start-up.
+  const shown = useRef({ view, accountId })
   useEffect(() => {
+    if (shown.current.view === view && shown.current.accountId === accountId) return
+    shown.current = { view, accountId }
     if (main.current) main.current.scrollTop = 0
   }, [view, accountId])
 

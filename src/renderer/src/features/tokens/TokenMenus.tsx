@@ -1,6 +1,6 @@
 import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { ChevronDown, Clipboard, Eye, FileText, LogOut, MoreHorizontal, RefreshCw, Trash2 } from 'lucide-react'
-import type { JSX } from 'react'
+import type { JSX, KeyboardEvent, ReactNode } from 'react'
 import { COPY_FORMATS, type Token } from '../../../../shared/model'
 import { useTokensStore } from '../../store/tokens-store'
 import { copyToken, forgetToken, issueAgainOrRenew, refreshToken, revokeToken } from './actions'
@@ -39,40 +39,99 @@ const FORMAT_LABELS: Record<(typeof COPY_FORMATS)[number], string> = {
   'export-powershell': 'export for PowerShell'
 }
 
-/** Copy as…: every format the engine knows, each with what it looks like (never the value). */
-export function CopyAsMenu({ token, compact }: { token: Token; compact?: boolean }): JSX.Element {
+/**
+ * A row in a long list mounts its menus only once a pointer or focus comes near it (Arming, see
+ * TokenRow): two Radix menu roots per row cost more than the rest of the row. Until then the
+ * trigger is a plain button that looks and reads the same (the attributes Radix gives a closed
+ * trigger); should a press reach it before the row is armed, the row arms and opens that menu.
+ */
+export type MenuName = 'copy-as' | 'more'
+
+export interface Arming {
+  armed: boolean
+  /** The open menu of the row (controlled, so that a press on a plain trigger can open it). */
+  open: MenuName | null
+  /** Arm the row; with a menu name, also open that menu. */
+  arm(open: MenuName | null): void
+}
+
+const MENU_KEYS = new Set(['Enter', ' ', 'ArrowDown'])
+
+function LazyMenu({ name, arming, trigger, children }: { name: MenuName; arming: Arming | undefined; trigger: (props: Record<string, unknown>) => ReactNode; children: () => ReactNode }): JSX.Element {
+  if (arming && !arming.armed) {
+    // A native handler, kept when arming replaces this button: a press dispatched to it in the
+    // meantime still opens the menu (its Radix twin, controlled by the row).
+    const press = (event: globalThis.PointerEvent): void => {
+      if (event.button !== 0 || event.ctrlKey) return
+      event.preventDefault()
+      arming.arm(name)
+    }
+    return (
+      <>
+        {trigger({
+          'aria-haspopup': 'menu',
+          'aria-expanded': false,
+          'data-state': 'closed',
+          ref: (el: HTMLElement | null) => {
+            if (el) el.onpointerdown = press
+          },
+          onKeyDown: (event: KeyboardEvent) => {
+            if (!MENU_KEYS.has(event.key)) return
+            event.preventDefault()
+            arming.arm(name)
+          }
+        })}
+      </>
+    )
+  }
+  const controlled = arming ? { open: arming.open === name, onOpenChange: (open: boolean) => arming.arm(open ? name : null) } : {}
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger asChild>
-        <button type="button" className={compact ? 'icon-button copy-as' : 'button copy-as-wide'} aria-label="Copy as…" title="Copy as…">
+    <DropdownMenu.Root {...controlled}>
+      <DropdownMenu.Trigger asChild>{trigger({})}</DropdownMenu.Trigger>
+      {children()}
+    </DropdownMenu.Root>
+  )
+}
+
+/** Copy as…: every format the engine knows, each with what it looks like (never the value). */
+export function CopyAsMenu({ token, compact, arming }: { token: Token; compact?: boolean; arming?: Arming }): JSX.Element {
+  return (
+    <LazyMenu
+      name="copy-as"
+      arming={arming}
+      trigger={(props) => (
+        <button type="button" className={compact ? 'icon-button copy-as' : 'button copy-as-wide'} aria-label="Copy as…" title="Copy as…" {...props}>
           {compact ? <ChevronDown {...ICON} aria-hidden="true" /> : (
             <>
               Copy as… <ChevronDown {...ICON} aria-hidden="true" />
             </>
           )}
         </button>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
-          <DropdownMenu.Label className="td-menu-label">Copy {token.kind} as</DropdownMenu.Label>
-          {COPY_FORMATS.map((format) => (
-            <DropdownMenu.Item key={format} className="td-menu-item" onSelect={() => void copyToken(token.id, format)}>
-              <span>{FORMAT_LABELS[format]}</span>
-              <span className="td-menu-hint">{copyHint(token, format)}</span>
-            </DropdownMenu.Item>
-          ))}
-          {token.refresh && (
-            <>
-              <DropdownMenu.Separator className="td-menu-separator" />
-              <DropdownMenu.Item className="td-menu-item" onSelect={() => void copyToken(token.id, 'raw', 'refresh')}>
-                <span>Refresh token</span>
-                <span className="td-menu-hint">the value alone</span>
+      )}
+    >
+      {() => (
+        <DropdownMenu.Portal>
+          <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
+            <DropdownMenu.Label className="td-menu-label">Copy {token.kind} as</DropdownMenu.Label>
+            {COPY_FORMATS.map((format) => (
+              <DropdownMenu.Item key={format} className="td-menu-item" onSelect={() => void copyToken(token.id, format)}>
+                <span>{FORMAT_LABELS[format]}</span>
+                <span className="td-menu-hint">{copyHint(token, format)}</span>
               </DropdownMenu.Item>
-            </>
-          )}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+            ))}
+            {token.refresh && (
+              <>
+                <DropdownMenu.Separator className="td-menu-separator" />
+                <DropdownMenu.Item className="td-menu-item" onSelect={() => void copyToken(token.id, 'raw', 'refresh')}>
+                  <span>Refresh token</span>
+                  <span className="td-menu-hint">the value alone</span>
+                </DropdownMenu.Item>
+              </>
+            )}
+          </DropdownMenu.Content>
+        </DropdownMenu.Portal>
+      )}
+    </LazyMenu>
   )
 }
 
@@ -103,17 +162,22 @@ export function confirmForget(token: Token): void {
 }
 
 /** ⋯: Refresh, Reveal, Details, Revoke/Log out (when revocable), Forget. */
-export function MoreMenu({ token }: { token: Token }): JSX.Element {
-  const select = useTokensStore((s) => s.selected)
-  const requestReveal = useTokensUi((s) => s.revealRequested)
+export function MoreMenu({ token, arming }: { token: Token; arming?: Arming }): JSX.Element {
+  // Read at the moment of choosing: a row subscribes to no store for actions it rarely takes.
+  const select = (id: string, openDetail: boolean): void => useTokensStore.getState().selected(id, openDetail)
+  const requestReveal = (id: string): void => useTokensUi.getState().revealRequested(id)
   const dead = token.state === 'expired' || token.state === 'revoked'
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger asChild>
-        <button type="button" className="icon-button" aria-label={`More actions for ${token.label}`} title="More actions">
+    <LazyMenu
+      name="more"
+      arming={arming}
+      trigger={(props) => (
+        <button type="button" className="icon-button" aria-label={`More actions for ${token.label}`} title="More actions" {...props}>
           <MoreHorizontal {...ICON} aria-hidden="true" />
         </button>
-      </DropdownMenu.Trigger>
+      )}
+    >
+      {() => (
       <DropdownMenu.Portal>
         <DropdownMenu.Content className="td-menu" align="end" sideOffset={4} onClick={(e) => e.stopPropagation()}>
           <DropdownMenu.Item
@@ -161,6 +225,7 @@ export function MoreMenu({ token }: { token: Token }): JSX.Element {
           </DropdownMenu.Item>
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+      )}
+    </LazyMenu>
   )
 }

@@ -1,6 +1,7 @@
 import * as Tooltip from '@radix-ui/react-tooltip'
 import { AlertTriangle, Clipboard, RotateCcw, X } from 'lucide-react'
-import { memo, type JSX, type MouseEvent } from 'react'
+import { memo, useCallback, useMemo, useState, type FocusEvent, type JSX, type MouseEvent } from 'react'
+import { flushSync } from 'react-dom'
 import type { Token, TokenState } from '../../../../shared/model'
 import { useClockText } from '../../lib/clock'
 import {
@@ -16,7 +17,7 @@ import {
 } from '../../lib/format-time'
 import { copyToken, forgetToken, issueAgainOrRenew, refreshToken } from './actions'
 import { ICON, ICON_SMALL } from './icons'
-import { CopyAsMenu, MoreMenu } from './TokenMenus'
+import { CopyAsMenu, MoreMenu, type Arming, type MenuName } from './TokenMenus'
 
 export const ROW_HEIGHT = 64
 
@@ -38,11 +39,19 @@ function LeftText({ token }: { token: Token }): JSX.Element {
 }
 
 /** The countdown; re-renders only when its tone changes. Hover tells where the expiry came from. */
-function TimeLeft({ token }: { token: Token }): JSX.Element {
+function TimeLeft({ token, armed }: { token: Token; armed: boolean }): JSX.Element {
   // One clock hook per row for tone and (only when the expiry is unknown) the age in whole minutes.
   const toneAge = useClockText((now) => (token.expirySource === 'unknown' ? `${timeLeftTone(token, now)}|${Math.floor((now - token.issuedAt) / 60000) * 60000}` : timeLeftTone(token, now)))
   const [tone, age] = toneAge.split('|') as [string, string | undefined]
   const source = expirySourceText(token.expirySource, age === undefined ? undefined : Number(age))
+  // Until the row is armed (pointer or focus near it) no tooltip root: the same span, closed.
+  if (!armed) {
+    return (
+      <span className={`time-left time-${tone}`} tabIndex={-1} data-state="closed">
+        <LeftText token={token} />
+      </span>
+    )
+  }
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
@@ -133,6 +142,44 @@ function whenText(at: number): string {
   return full.slice(0, 10) === formatAbsolute(Date.now()).slice(0, 10) ? full.slice(11) : full.slice(0, 16)
 }
 
+/**
+ * A row's tooltip and menus (three Radix roots) mount once a pointer enters the row or focus
+ * comes into it: a list shows dozens of rows and mounts new ones on every scroll step, and those
+ * roots cost more than the rest of the row. Arming swaps the plain triggers for Radix ones in the
+ * same event (flushSync), and gives focus back to the control that had it.
+ */
+function useArming(): Arming & { onPointerEnter(): void; onFocus(event: FocusEvent): void } {
+  const [armed, setArmed] = useState(false)
+  const [open, setOpen] = useState<MenuName | null>(null)
+  const arm = useCallback((menu: MenuName | null) => {
+    flushSync(() => {
+      setOpen(menu)
+      setArmed(true)
+    })
+  }, [])
+  return useMemo(
+    () => ({
+      armed,
+      open,
+      arm: armed ? setOpen : arm,
+      onPointerEnter: () => {
+        if (!armed) arm(null)
+      },
+      onFocus: (event: FocusEvent) => {
+        if (armed) return
+        // The control that had focus is replaced by its Radix twin: give focus back to the twin.
+        const label = (event.target as HTMLElement).getAttribute('aria-label')
+        const row = event.currentTarget as HTMLElement
+        arm(null)
+        if (label === null) return
+        const again = [...row.querySelectorAll<HTMLElement>('[aria-label]')].find((el) => el.getAttribute('aria-label') === label)
+        if (again && document.activeElement !== again) again.focus()
+      }
+    }),
+    [armed, open, arm]
+  )
+}
+
 export interface TokenRowProps {
   token: Token
   selected: boolean
@@ -143,8 +190,11 @@ export interface TokenRowProps {
 /** The unit of the whole app: one token, its countdown and its actions. Never its value. */
 export const TokenRow = memo(function TokenRow({ token, selected, index, onSelect }: TokenRowProps): JSX.Element {
   const dead = token.state === 'expired' || token.state === 'revoked'
+  const arming = useArming()
   return (
     <div
+      onPointerEnter={arming.onPointerEnter}
+      onFocus={arming.onFocus}
       role="row"
       id={`token-row-${token.id}`}
       aria-rowindex={index === undefined ? undefined : index + 1}
@@ -165,7 +215,7 @@ export const TokenRow = memo(function TokenRow({ token, selected, index, onSelec
         <span className="token-when-source">{expirySourceText(token.expirySource)}</span>
       </span>
       <span role="gridcell" className="token-time-cell">
-        <TimeLeft token={token} />
+        <TimeLeft token={token} armed={arming.armed} />
         <LifetimeBar token={token} />
       </span>
       <span role="gridcell" className="token-actions" onClick={stop}>
@@ -191,10 +241,10 @@ export const TokenRow = memo(function TokenRow({ token, selected, index, onSelec
               <Clipboard {...ICON_SMALL} aria-hidden="true" />
               <span className="split-main-text">Copy</span>
             </button>
-            <CopyAsMenu token={token} compact />
+            <CopyAsMenu token={token} compact arming={arming} />
           </span>
         )}
-        <MoreMenu token={token} />
+        <MoreMenu token={token} arming={arming} />
       </span>
     </div>
   )
