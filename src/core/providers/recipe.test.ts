@@ -228,6 +228,9 @@ describe('what a user\'s own API answers', () => {
     const test = await testRecipe(pocketpaw({ tokenFrom: 'body', expiryFrom: '', expiryFormat: 'auto' }), ctx)
     expect(test).toMatchObject({ tokenMasked: 'tok-…cdef', tokenLength: 20, expiresAt: null, expirySource: 'unknown' })
     expect(test.extracted).toEqual(['body → an opaque value, 20 characters', 'expiry → unknown: the answer does not say when the token expires'])
+    const check = await recipeProvider.testLogin(pocketpaw({ tokenFrom: 'body', expiryFrom: '', expiryFormat: 'auto' }), ctx)
+    expect(check.message).toBe('The recipe works: HTTP 200, a token of 20 characters with an unknown expiry.')
+    expect(check.facts).toEqual(test.extracted)
   })
 
   it('says so when a JSON place is asked of an answer that is not JSON', async () => {
@@ -246,6 +249,30 @@ describe('what a user\'s own API answers', () => {
     expect(test.expiresAt! - before).toBeLessThanOrEqual(301_000)
     expect(test.tokenMasked).toBe('abcd…wxyz')
     expect(test.extracted[1]).toMatch(/^json:\/expires_in → 300 → expires (\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}:\d{2}$/)
+  })
+
+  it('shows the expiry as a time of day when it is today, with the date on any other day (local time)', async () => {
+    const recipe = await cannedAnswer({ access_token: 'abcdefghijklmnopqrstuvwxyz', expires_in: 300 }, {}, { expiryFrom: 'json:/expires_in' })
+    const time = (ms: number): string => new Date(ms).toLocaleTimeString('en-GB', { hour12: false })
+    const date = (ms: number): string => new Date(ms).toLocaleDateString('sv-SE')
+    const shifted = (change: (at: Date) => void) => (): number => {
+      const at = new Date()
+      change(at)
+      return at.getTime()
+    }
+    // "Today" is the caller's clock (ctx.now): the same instant, then a year, a month and a day away.
+    for (const [now, withDate] of [
+      [Date.now, false],
+      [shifted((at) => at.setFullYear(at.getFullYear() - 1)), true],
+      [shifted((at) => at.setMonth(at.getMonth() - 1, Math.min(at.getDate(), 28))), true],
+      [shifted((at) => at.setDate(at.getDate() - 1)), true]
+    ] as const) {
+      const test = await testRecipe(recipe, { ...ctx, now })
+      const expiresAt = test.expiresAt!
+      // A run across local midnight would be "another day": skip the same-day case then.
+      if (!withDate && date(expiresAt) !== date(Date.now())) continue
+      expect(test.extracted[1]).toBe(`json:/expires_in → 300 → expires ${withDate ? `${date(expiresAt)} ` : ''}${time(expiresAt)}`)
+    }
   })
 
   it('refuses an expiry it cannot read rather than inventing one', async () => {
