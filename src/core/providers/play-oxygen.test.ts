@@ -43,6 +43,19 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected a rejection')
 }
 
+function answer(status: number, body: string, contentType = 'application/json'): HttpResponse {
+  return {
+    status,
+    headers: { 'content-type': contentType },
+    body,
+    url: 'http://127.0.0.1/api/auth/session/1001',
+    sentAt: 0,
+    receivedAt: 0,
+    skewMs: null,
+    json: () => JSON.parse(body) as unknown
+  }
+}
+
 async function addFault(fault: Record<string, unknown>): Promise<void> {
   const response = await fetch(sandbox.url('/__sandbox/faults'), json(fault))
   expect(response.status).toBe(201)
@@ -107,6 +120,29 @@ describe('Play Oxygen: issuing', () => {
     const atMs = (issued.expiry as { atMs: number }).atMs
     // Corrected by the skew, the token lives 600 s from when we asked.
     expect(Math.abs(atMs - (issued.skewMs as number) - (issued.sentAt + 600_000))).toBeLessThan(2000)
+  })
+
+  it('the client ID is sent trimmed; an empty one → VALIDATION_FAILED on the field, nothing sent', async () => {
+    const issued = await playOxygenProvider.issue('session', input(client(' 1001 ', DEMO_1001.apiKey, DEMO_1001.secret)), ctx())
+    expect(decodeJwt(issued.value).sub).toBe('1001')
+    await fetch(sandbox.url('/__sandbox/counters'), { method: 'DELETE' })
+    const error = await rejection(playOxygenProvider.issue('session', input(client('  ', DEMO_1001.apiKey, DEMO_1001.secret)), ctx()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.details).toEqual({ fields: { clientId: 'Client ID is required.' } })
+    const counters = (await (await fetch(sandbox.url('/__sandbox/counters'))).json()) as Record<string, number>
+    expect(counters[`POST ${LOGIN_ROUTE}`]).toBeUndefined()
+  })
+
+  it('a 201 Created with the token is a login too; a token that is not a JWT is kept as opaque with an unknown expiry', async () => {
+    await addFault({ path: LOGIN_ROUTE, respond: { kind: 'status', status: 201, body: { token: 'opaque-session-0123456789' } } })
+    const issued = await playOxygenProvider.issue('session', input(demoClient()), ctx())
+    expect(issued.value).toBe('opaque-session-0123456789')
+    expect(issued.format).toBe('opaque')
+    expect(issued.expiry).toEqual({ source: 'unknown', kind: 'unknown' })
+    expect(issued.notBeforeMs).toBeNull()
+    const check = await playOxygenProvider.testLogin(input(demoClient()), ctx())
+    expect(check.message).toBe('Client 1001 accepted; the token carries no expiry.')
+    expect(check.facts).toEqual(['JWT (not a JWT, 25 characters)', 'header: Authorization: Bearer …'])
   })
 
   it('an unknown flow → FLOW_NOT_SUPPORTED; no client → VALIDATION_FAILED', async () => {
@@ -197,6 +233,65 @@ describe('Play Oxygen: errors as sentences', () => {
     expect((await rejection(playOxygenProvider.issue('session', input(demoClient()), ctx()))).code).toBe('RATE_LIMITED')
   })
 
+  it('422 naming both members → both fields, in the plural; unknown members and entries without a pointer as the server said', async () => {
+    await addFault({
+      path: LOGIN_ROUTE,
+      respond: {
+        kind: 'status',
+        status: 422,
+        body: {
+          errors: [
+            { title: 'Invalid value', source: { pointer: '/api_key' }, detail: 'Missing field: api_key' },
+            { title: 'Invalid value', detail: 'no pointer: not a field' },
+            'not an object',
+            { title: 'Invalid value', source: { pointer: '/secret' } }
+          ]
+        }
+      }
+    })
+    const error = await rejection(playOxygenProvider.issue('session', input(demoClient()), ctx()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.message).toBe('Play Oxygen refused the login of client 1001: the API key and Secret are missing or invalid. Edit the client and enter them.')
+    // A member without a detail still names the field, with a neutral word.
+    expect(error.details).toEqual({ status: 422, purpose: 'Play Oxygen login', fields: { apiKey: 'Missing field: api_key', secret: 'Invalid value' } })
+  })
+
+  it('422 about a member we do not know: named as the server wrote it, its detail echoed without credentials', () => {
+    const body = JSON.stringify({ errors: [{ source: { pointer: '/client_id' }, detail: `client_id is not an integer (${DEMO_1001.secret})` }] })
+    const error = playOxygenLoginError(answer(422, body), '1001', [DEMO_1001.apiKey, DEMO_1001.secret])
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.message).toBe('Play Oxygen refused the login of client 1001: the client_id is missing or invalid. Edit the client and enter it.')
+    expect(error.details?.fields).toEqual({ client_id: 'client_id is not an integer ([redacted])' })
+  })
+
+  it('422 without any source pointer → the common sentence with the server\'s words, not a field', () => {
+    const error = playOxygenLoginError(answer(422, '{"errors":{"detail":"Unprocessable Entity"}}'), '1001', [])
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.message).toBe('Play Oxygen login failed with HTTP 422. The server said: "Unprocessable Entity".')
+  })
+
+  it('a 404 that is not Phoenix JSON is a wrong address, not an unknown client', () => {
+    for (const [body, contentType] of [
+      ['{"errors":{"detail":"Not Found"}}', 'text/plain'],
+      ['{"message":"no route"}', 'application/json'],
+      ['<html>Not Found</html>', 'text/html']
+    ] as const) {
+      const error = playOxygenLoginError(answer(404, body, contentType), '1001', [])
+      expect(error.code, body).toBe('UPSTREAM_BAD_RESPONSE')
+      expect(error.details?.fields).toEqual({ baseUrl: 'Check the base URL.' })
+    }
+  })
+
+  it('an answer that is not JSON: below 500 (and not 429) → a wrong address; a 5xx or a 429 → the common sentence', () => {
+    const proxyPage = playOxygenLoginError(answer(400, '<html>Bad Request</html>', 'text/html'), '1001', [])
+    expect(proxyPage.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(proxyPage.message).toBe("Play Oxygen login: the server's answer (HTTP 400) is not Play Oxygen JSON. Check the base URL.")
+    expect(playOxygenLoginError(answer(502, '<html>Bad Gateway</html>', 'text/html'), '1001', []).code).toBe('UPSTREAM_ERROR')
+    expect(playOxygenLoginError(answer(429, 'Too Many Requests', 'text/plain'), '1001', []).code).toBe('RATE_LIMITED')
+    expect(playOxygenLoginError(answer(499, '<html>x</html>', 'text/html'), '1001', []).code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(playOxygenLoginError(answer(500, '<html>x</html>', 'text/html'), '1001', []).code).toBe('UPSTREAM_ERROR')
+  })
+
   it('property: any failed answer → an AppError with a known code and no credential in it', () => {
     const apiKey = 'po2_Secret_Key_0001'
     const secret = 'sandbox_Secret_0001'
@@ -249,6 +344,33 @@ describe('Play Oxygen: test login', () => {
     const check = await playOxygenProvider.testLogin(input(null), ctx())
     expect(check.message).toBe('The Play Oxygen server answers. Add a client (client ID, API key and secret) to issue tokens.')
     expect(check.facts).toEqual(['POST api/auth/session/tokendesk-check without credentials → HTTP 422'])
+  })
+
+  it('without a client: a server that answers the empty login with 401 JSON is a Play Oxygen server too', async () => {
+    await addFault({ path: LOGIN_ROUTE, respond: { kind: 'status', status: 401, body: { errors: { detail: 'Unauthorized' } } } })
+    const check = await playOxygenProvider.testLogin(input(null), ctx())
+    expect(check.facts).toEqual(['POST api/auth/session/tokendesk-check without credentials → HTTP 401'])
+  })
+
+  it('without a client: a 422 that is not JSON is not Play Oxygen; a server failure is the common sentence', async () => {
+    await addFault({ path: LOGIN_ROUTE, respond: { kind: 'status', status: 422, rawBody: 'Unprocessable', contentType: 'text/plain' }, times: 1 })
+    const notJson = await rejection(playOxygenProvider.testLogin(input(null), ctx()))
+    expect(notJson.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(notJson.message).toBe(
+      "Play Oxygen check: the server at this address is not a Play Oxygen server (HTTP 422). Check the base URL: it is the server's root, without /api."
+    )
+    expect(notJson.details).toEqual({ status: 422, fields: { baseUrl: 'Check the base URL.' } })
+    await addFault({ path: LOGIN_ROUTE, respond: { kind: 'status', status: 500, body: { errors: { detail: 'Internal Server Error' } } } })
+    const failed = await rejection(playOxygenProvider.testLogin(input(null), ctx()))
+    expect(failed.code).toBe('UPSTREAM_ERROR')
+    expect(failed.message).toBe('Play Oxygen check: the server failed (HTTP 500). Try again later. The server said: "Internal Server Error".')
+  })
+
+  it('without a client: a JSON 404 is a wrong address', async () => {
+    await addFault({ path: LOGIN_ROUTE, respond: { kind: 'status', status: 404, body: { errors: { detail: 'Not Found' } } } })
+    const error = await rejection(playOxygenProvider.testLogin(input(null), ctx()))
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(error.message).toContain('(HTTP 404)')
   })
 
   it('without a client, at a wrong address: "Check the base URL"', async () => {
