@@ -5,7 +5,7 @@ import { ProviderInfoSchema } from '../../shared/model'
 import { POCKETPAW_DEMO } from '../../sandbox/demo-data'
 import { signSessionToken } from '../../sandbox/pocketpaw'
 import { patchSettings, useSandbox } from '../../sandbox/test-support'
-import { useProviderContexts } from '../testing/provider-context'
+import { quietLog, useProviderContexts } from '../testing/provider-context'
 import { localExpiry } from '../tokens/expiry'
 import { parsePocketpawToken, pocketpawProvider, sessionExpiry } from './pocketpaw'
 import type { CredentialSet, FlowInput } from './provider'
@@ -193,6 +193,71 @@ describe('PocketPaw provider: session token', () => {
     expect(missing.message).toBe('PocketPaw session exchange: the server\'s answer has no "session_token".')
   })
 
+  it('a 403 is a rejected master too; a 405 is a missing route like a 404', async () => {
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 403, body: { detail: 'Forbidden' } } })
+    const forbidden = await failure(pocketpawProvider.issue('session', input(), context()))
+    expect(forbidden.code).toBe('AUTH_REJECTED')
+    expect(forbidden.message).toBe(REJECTED)
+    expect(forbidden.details).toEqual({ status: 403, purpose: 'PocketPaw session exchange', fields: { masterToken: 'Paste the current master token.' } })
+    await addFault({ path: '/pocketpaw/api/v1/auth/session', times: 1, respond: { kind: 'status', status: 405, rawBody: '', contentType: 'text/plain' } })
+    const wrongMethod = await failure(pocketpawProvider.issue('session', input(account({ fields: { apiPrefix: '/api/v1' } })), context()))
+    expect(wrongMethod.code).toBe('UPSTREAM_ERROR')
+    // No server words to quote: the sentence ends with the advice.
+    expect(wrongMethod.message).toBe(
+      'PocketPaw session exchange: the server has no such route under /api/v1 (HTTP 405). Check the base URL (without /api) and the API prefix.'
+    )
+    expect(wrongMethod.details?.fields).toEqual({ baseUrl: 'Check the address.', apiPrefix: 'Try the other prefix.' })
+  })
+
+  it('a rate limit without a usable Retry-After says "shortly" and invents no number', async () => {
+    for (const headers of [{}, { 'retry-after': '-5' }]) {
+      await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 429, body: { detail: 'Too many' }, headers } })
+      const error = await failure(pocketpawProvider.issue('session', input(), context(1)))
+      expect(error.code).toBe('RATE_LIMITED')
+      expect(error.message).toBe('PocketPaw session exchange: PocketPaw is rate limiting requests; try again shortly.')
+      expect(error.details).toEqual({ status: 429, purpose: 'PocketPaw session exchange' })
+    }
+  })
+
+  it('any other failure is the common sentence', async () => {
+    await addFault({ path: '/pocketpaw/api/auth/session', respond: { kind: 'status', status: 500, body: { detail: 'Internal Server Error' } } })
+    const error = await failure(pocketpawProvider.issue('session', input(), context(1)))
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.message).toBe('PocketPaw session exchange: the server failed (HTTP 500). Try again later. The server said: "Internal Server Error".')
+  })
+
+  it('a JSON list or an empty token is not a session', async () => {
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 200, body: [{ session_token: 'x' }] } })
+    expect((await failure(pocketpawProvider.issue('session', input(), context()))).code).toBe('UPSTREAM_BAD_RESPONSE')
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 200, body: { session_token: '', expires_in_hours: 24 } } })
+    const empty = await failure(pocketpawProvider.issue('session', input(), context()))
+    expect(empty.details).toEqual({ purpose: 'PocketPaw session exchange', missing: 'session_token' })
+  })
+
+  it('an empty base URL → VALIDATION_FAILED on the field, nothing sent; an unknown API prefix falls back to /api', async () => {
+    const error = await failure(pocketpawProvider.issue('session', input(account({ fields: { baseUrl: '  ' } })), context()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.details).toEqual({ fields: { baseUrl: 'Base URL is required.' } })
+    expect(await counters()).toEqual({})
+    await pocketpawProvider.issue('session', input(account({ fields: { apiPrefix: '/api/v2' } })), context())
+    expect((await counters())['POST /pocketpaw/api/auth/session']).toBe(1)
+  })
+
+  it('the session token is handed to the log\'s redaction before anything else can log it; an odd token is warned about', async () => {
+    const redacted: string[] = []
+    const warnings: string[] = []
+    const ctx = { ...context(), log: { ...quietLog, redact: (value: string) => void redacted.push(value), warn: (_scope: string, message: string) => void warnings.push(message) } }
+    const token = await pocketpawProvider.issue('session', input(), ctx)
+    expect(redacted).toEqual([token.value])
+    expect(warnings).toEqual([])
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 200, body: { session_token: 'sess:abc123', expires_in_hours: 2 } } })
+    await pocketpawProvider.issue('session', input(), ctx)
+    expect(warnings).toEqual(['the session token is not <exp>:<hex>; expiry taken from expires_in_hours'])
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 200, body: { session_token: 'sess:abc123' } } })
+    await pocketpawProvider.issue('session', input(), ctx)
+    expect(warnings[1]).toBe('the session token is not <exp>:<hex>; expiry taken from nowhere (unknown)')
+  })
+
   it('has no other token flow and no per-token revoke', async () => {
     expect(pocketpawProvider.revoke).toBeUndefined()
     const error = await failure(pocketpawProvider.issue('regenerate-master', input(), context()))
@@ -247,6 +312,25 @@ describe('PocketPaw provider: regenerate the master token', () => {
     expect(error.message).toMatch(/Copy the current one from ~\/\.pocketpaw\/access_token\.$/)
   })
 
+  it('stores the new master trimmed, and hands it to the log\'s redaction', async () => {
+    seenSecrets.add('fe000000-0000-4000-8000-0000000000ff')
+    await addFault({ path: '/pocketpaw/api/token/regenerate', times: 1, respond: { kind: 'status', status: 200, body: { token: ' fe000000-0000-4000-8000-0000000000ff\n' } } })
+    const redacted: string[] = []
+    const ctx = { ...context(), log: { ...quietLog, redact: (value: string) => void redacted.push(value) } }
+    const result = await pocketpawProvider.runAction?.('regenerate-master', input(), ctx)
+    expect(result?.secrets).toEqual({ masterToken: 'fe000000-0000-4000-8000-0000000000ff' })
+    expect(redacted).toEqual(['fe000000-0000-4000-8000-0000000000ff'])
+  })
+
+  it('a blank new master is no master; a wrong route is named with the prefix', async () => {
+    await addFault({ path: '/pocketpaw/api/token/regenerate', times: 1, respond: { kind: 'status', status: 200, body: { token: '   ' } } })
+    const blank = await failure(pocketpawProvider.runAction?.('regenerate-master', input(), context()) ?? Promise.resolve())
+    expect(blank.details).toEqual({ purpose: 'PocketPaw master token regeneration', missing: 'token' })
+    await addFault({ path: '/pocketpaw/api/token/regenerate', times: 1, respond: { kind: 'status', status: 404, body: { detail: 'Not Found' } } })
+    const missing = await failure(pocketpawProvider.runAction?.('regenerate-master', input(), context()) ?? Promise.resolve())
+    expect(missing.message).toMatch(/^PocketPaw master token regeneration: the server has no such route under \/api \(HTTP 404\)/)
+  })
+
   it('knows no other action', async () => {
     const error = await failure(pocketpawProvider.runAction?.('session', input(), context()) ?? Promise.resolve())
     expect(error.code).toBe('FLOW_NOT_SUPPORTED')
@@ -277,6 +361,31 @@ describe('PocketPaw provider: test login', () => {
     const error = await failure(pocketpawProvider.testLogin(input(), context()))
     expect(error.code).toBe('UPSTREAM_ERROR')
     expect(error.message).toMatch(/^PocketPaw accepted the master token but refused the session token it had just issued at \/api\/health\./)
+  })
+
+  it('lists expires_in_hours when the server gives it, and says when the token encodes no expiry', async () => {
+    await checkTokensFromLoopback()
+    await addFault({ path: '/pocketpaw/api/auth/session', times: 1, respond: { kind: 'status', status: 200, body: { session_token: 'sess:abc123', expires_in_hours: 2 } } })
+    await addFault({ path: '/pocketpaw/api/health', respond: { kind: 'status', status: 200, body: { status: 'ok' } }, times: 1 })
+    const check = await pocketpawProvider.testLogin(input(), context())
+    expect(check.facts).toEqual(['session token (11 characters)', 'expiry not encoded in the token', 'expires_in_hours 2'])
+    expect(check.message).toBe('Master token accepted; session token verified against /api/health.')
+  })
+
+  it('a guarded route that fails otherwise is the common sentence, not a verdict on the token', async () => {
+    await checkTokensFromLoopback()
+    await addFault({ path: '/pocketpaw/api/health', respond: { kind: 'status', status: 500, body: { detail: 'Internal Server Error' } } })
+    const error = await failure(pocketpawProvider.testLogin(input(), context(1)))
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.message).toBe('PocketPaw session check: the server failed (HTTP 500). Try again later. The server said: "Internal Server Error".')
+  })
+
+  it('a 403 on the guarded route is a refused session token too', async () => {
+    await checkTokensFromLoopback()
+    await addFault({ path: '/pocketpaw/api/health', respond: { kind: 'status', status: 403, body: { detail: 'Forbidden' } } })
+    const error = await failure(pocketpawProvider.testLogin(input(), context()))
+    expect(error.message).toMatch(/^PocketPaw accepted the master token but refused the session token/)
+    expect(error.details).toEqual({ status: 403, purpose: 'PocketPaw session check' })
   })
 
   it('reports a wrong master like the session flow', async () => {
