@@ -178,6 +178,80 @@ describe('Respoke provider: admin login', () => {
     expect(error.message).toBe("Respoke admin login: the server's answer is not Respoke JSON. Check the base URL (it ends in /v1).")
   })
 
+  it('an empty user name → VALIDATION_FAILED on the field, nothing sent', async () => {
+    const error = await failure(respokeProvider.issue('admin-login', input(null, account({ fields: { username: '   ' } })), context()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.details).toEqual({ fields: { username: 'Admin user name is required.' } })
+    expect(await counters()).toEqual({})
+  })
+
+  it('an empty base URL → VALIDATION_FAILED on the field; an unknown login route falls back to the documented one', async () => {
+    const empty = await failure(respokeProvider.issue('admin-login', input(null, account({ fields: { baseUrl: ' ' } })), context()))
+    expect(empty.details).toEqual({ fields: { baseUrl: 'Base URL is required.' } })
+    const token = await respokeProvider.issue('admin-login', input(null, account({ fields: { adminLoginRoute: 'admin_sessions' } })), context())
+    expect(token.kind).toBe('Admin-Token')
+    expect((await counters())['POST /respoke/v1/admin-sessions']).toBe(1)
+  })
+
+  it('a 404 on the legacy route suggests the documented one', async () => {
+    await addFault({ path: '/respoke/v1/adminsessions', respond: { kind: 'status', status: 404, body: { error: 'Not found.' } } })
+    const error = await failure(respokeProvider.issue('admin-login', input(null, account({ fields: { adminLoginRoute: 'adminsessions' } })), context()))
+    expect(error.message).toBe(
+      'Respoke admin login: the server has no /adminsessions route (HTTP 404). Check the base URL (it ends in /v1), or switch the admin login route to admin-sessions.'
+    )
+    expect(error.details?.fields).toEqual({ adminLoginRoute: 'Try admin-sessions.' })
+  })
+
+  it('a 400 → VALIDATION_FAILED quoting Respoke; a 201 with the token is a login', async () => {
+    await addFault({ path: '/respoke/v1/admin-sessions', times: 1, respond: { kind: 'status', status: 400, body: { error: 'Missing username.' } } })
+    const incomplete = await failure(respokeProvider.issue('admin-login', input(), context()))
+    expect(incomplete.code).toBe('VALIDATION_FAILED')
+    expect(incomplete.message).toBe('Respoke admin login: Respoke refused the request as incomplete. Respoke said: "Missing username.".')
+    await addFault({ path: '/respoke/v1/admin-sessions', times: 1, respond: { kind: 'status', status: 201, body: { token: 'ab000000-0000-4000-8000-0000000000cd' } } })
+    expect((await respokeProvider.issue('admin-login', input(), context())).value).toBe('ab000000-0000-4000-8000-0000000000cd')
+  })
+
+  it('a 200 without a token → UPSTREAM_BAD_RESPONSE naming it', async () => {
+    await addFault({ path: '/respoke/v1/admin-sessions', respond: { kind: 'status', status: 200, body: { token: '' } } })
+    const error = await failure(respokeProvider.issue('admin-login', input(), context()))
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(error.details).toEqual({ purpose: 'Respoke admin login', missing: 'token' })
+  })
+
+  // A short Retry-After (within the HTTP client's cap) comes back to the provider once attempts run out.
+  it('a rate limit with Retry-After and a per-minute limit: both in the sentence and the details', async () => {
+    await addFault({
+      path: '/respoke/v1/admin-sessions',
+      respond: { kind: 'status', status: 429, body: { error: 'API rate limit was exceeded.' }, headers: { 'Ratelimit-Limit': '100', 'Ratelimit-Remaining': '0', 'Ratelimit-Time-Units': 'minutes', 'Retry-After': '5' } }
+    })
+    const error = await failure(respokeProvider.issue('admin-login', input(), context(1)))
+    expect(error.code).toBe('RATE_LIMITED')
+    expect(error.message).toBe('Respoke admin login: Respoke is rate limiting requests (limit: 100 requests per minute); try again in 5 s.')
+    expect(error.details).toEqual({ status: 429, purpose: 'Respoke admin login', rateLimitLimit: 100, rateLimitTimeUnits: 'minutes', rateLimitRemaining: 0, retryAfterSeconds: 5 })
+  })
+
+  it('a rate limit without any Ratelimit-* header: no limit invented', async () => {
+    await addFault({ path: '/respoke/v1/admin-sessions', respond: { kind: 'status', status: 429, body: { error: 'API rate limit was exceeded.' } } })
+    const error = await failure(respokeProvider.issue('admin-login', input(), context(1)))
+    expect(error.message).toBe('Respoke admin login: Respoke is rate limiting requests; wait a moment and try again.')
+    expect(error.details).toEqual({ status: 429, purpose: 'Respoke admin login' })
+  })
+
+  it('a suspension without a reason is still a suspension', async () => {
+    await addFault({
+      path: '/respoke/v1/admin-sessions',
+      respond: { kind: 'status', status: 401, body: { error: 'Unauthorized.', details: { message: 'This account is SUSPENDED.', reason: ' ' } } }
+    })
+    const error = await failure(respokeProvider.issue('admin-login', input(), context()))
+    expect(error.message).toBe('Respoke admin login: Respoke has suspended this account (suspended). Resolve it in the Respoke portal.')
+  })
+
+  it('a 401 whose details are about something else is a wrong password', async () => {
+    await addFault({ path: '/respoke/v1/admin-sessions', respond: { kind: 'status', status: 401, body: { error: 'Unauthorized.', details: { message: 'Invalid credentials.', reason: 'password' } } } })
+    const error = await failure(respokeProvider.issue('admin-login', input(), context()))
+    expect(error.message).toBe('Respoke rejected the user name or password. Check both in the account settings.')
+  })
+
   it('says a 500 is the server failing', async () => {
     await addFault({ path: '/respoke/v1/admin-sessions', respond: { kind: 'status', status: 500, body: { error: 'Internal server error.' } } })
     const error = await failure(respokeProvider.issue('admin-login', input(), context(1)))
@@ -288,6 +362,60 @@ describe('Respoke provider: App-Token session', () => {
     expect((await counters())['POST /respoke/v1/session-tokens']).toBe(1)
   })
 
+  it('an empty App ID → VALIDATION_FAILED on the field, nothing sent', async () => {
+    const error = await failure(respokeProvider.issue('app-session', input(app({ fields: { appId: '' } })), context()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.details).toEqual({ fields: { appId: 'App ID is required.' } })
+    expect(await counters()).toEqual({})
+  })
+
+  it('a lifetime that is not a whole number of seconds is refused; none at all means one day', async () => {
+    const error = await failure(respokeProvider.issue('app-session', input(app({ fields: { ttl: 90.5 } })), context()))
+    expect(error.details).toEqual({ fields: { ttl: 'At least 60 seconds.' } })
+    const fields = { ...app().fields }
+    delete fields.ttl
+    const token = await respokeProvider.issue('app-session', input({ ...app(), fields }), context())
+    expect(token.expiry).toEqual({ source: 'ttl', kind: 'seconds', seconds: 86400 })
+  })
+
+  it('any other 400 → VALIDATION_FAILED quoting Respoke', async () => {
+    await addFault({ path: '/respoke/v1/tokens', respond: { kind: 'status', status: 400, body: { error: 'Invalid endpointId.' } } })
+    const error = await failure(respokeProvider.issue('app-session', input(app()), context()))
+    expect(error.code).toBe('VALIDATION_FAILED')
+    expect(error.message).toBe('Respoke tokenId for app Demo app: Respoke refused the request. Respoke said: "Invalid endpointId.". Check the app\'s settings.')
+  })
+
+  it('a 404 about neither app nor role → the common "no such route" sentence', async () => {
+    await addFault({ path: '/respoke/v1/tokens', respond: { kind: 'status', status: 404, body: { error: 'Not found.' } } })
+    const error = await failure(respokeProvider.issue('app-session', input(app()), context()))
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.message).toBe('Respoke tokenId for app Demo app: the server has no such route (HTTP 404). Check the base URL (it ends in /v1). Respoke said: "Not found.".')
+  })
+
+  it('a tokenId answer without a tokenId → UPSTREAM_BAD_RESPONSE naming it', async () => {
+    await addFault({ path: '/respoke/v1/tokens', respond: { kind: 'status', status: 200, body: { appId: DEMO_APP.id } } })
+    const error = await failure(respokeProvider.issue('token-id', input(app()), context()))
+    expect(error.details).toEqual({ purpose: 'Respoke tokenId for app Demo app', missing: 'tokenId' })
+  })
+
+  it('the App-Secret error names the app by name and ID, or by name alone when they are the same', async () => {
+    const wrong = { appSecret: 'de000000-0000-4000-8000-00000000bad0' }
+    const error = await failure(respokeProvider.issue('app-session', input(app({ secrets: wrong })), context()))
+    expect(error.message).toContain(`app Demo app (${DEMO_APP.id}).`)
+    const named = await failure(respokeProvider.issue('app-session', input({ ...app({ secrets: wrong }), name: DEMO_APP.id }), context()))
+    expect(named.message).toContain(`app ${DEMO_APP.id}. Copy`)
+  })
+
+  it('a session exchange answering 404 is a refused tokenId too; other failures are the common sentence', async () => {
+    await addFault({ path: '/respoke/v1/session-tokens', times: 1, respond: { kind: 'status', status: 404, body: { error: "Object 'Token' not found." } } })
+    const unknown = await failure(respokeProvider.issue('app-session', input(app()), context()))
+    expect(unknown.message).toMatch(/^Respoke refused the tokenId for app Demo app: it is unknown, already used or expired/)
+    expect(unknown.details).toEqual({ status: 404, purpose: 'Respoke session for app Demo app' })
+    await addFault({ path: '/respoke/v1/session-tokens', times: 1, respond: { kind: 'status', status: 200, body: { ok: true } } })
+    const noToken = await failure(respokeProvider.issue('app-session', input(app()), context()))
+    expect(noToken.details).toEqual({ purpose: 'Respoke session for app Demo app', missing: 'token' })
+  })
+
   it('refuses an app flow without an app', async () => {
     const error = await failure(respokeProvider.issue('app-session', input(null), context()))
     expect(error.code).toBe('FLOW_NOT_SUPPORTED')
@@ -327,6 +455,27 @@ describe('Respoke provider: revoke', () => {
     await expect(respokeProvider.revoke?.({ flow: 'app-session', kind: token.kind, value: token.value, refreshValue: null }, input(app()), ctx)).resolves.toBeUndefined()
   })
 
+  it('a revoke the server fails is an error, not a silent success', async () => {
+    await addFault({ path: '/respoke/v1/session-tokens', method: 'DELETE', respond: { kind: 'status', status: 500, body: { error: 'Internal server error.' } } })
+    const error = await failure(
+      respokeProvider.revoke?.({ flow: 'app-session', kind: 'App-Token', value: 'ab000000-0000-4000-8000-0000000000cd', refreshValue: null }, input(app()), context(1)) ?? Promise.resolve()
+    )
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.details).toEqual({ status: 500, purpose: 'Respoke session logout' })
+  })
+
+  it('a revoke refused for a suspended account says so instead of passing as "already over"', async () => {
+    await addFault({
+      path: '/respoke/v1/session-tokens',
+      method: 'DELETE',
+      respond: { kind: 'status', status: 401, body: { error: 'Unauthorized.', details: { message: 'Account suspended.', reason: 'billing suspension' } } }
+    })
+    const error = await failure(
+      respokeProvider.revoke?.({ flow: 'app-session', kind: 'App-Token', value: 'ab000000-0000-4000-8000-0000000000cd', refreshValue: null }, input(app()), context()) ?? Promise.resolve()
+    )
+    expect(error.message).toBe('Respoke session logout: Respoke has suspended this account (billing suspension). Resolve it in the Respoke portal.')
+  })
+
   it('refuses to revoke a token kind Respoke cannot end', async () => {
     const error = await failure(respokeProvider.revoke?.({ flow: 'admin-login', kind: 'Admin-Token', value: 'X', refreshValue: null }, input(), context()) ?? Promise.resolve())
     expect(error.code).toBe('NOT_SUPPORTED')
@@ -353,6 +502,27 @@ describe('Respoke provider: import and test login', () => {
     expect(check.message).toBe('Logged in as demo-admin; 2 apps visible.')
     expect(check.facts).toEqual(['Admin-Token (opaque, 36 characters)', 'login route /admin-sessions'])
     expect(check.ms).toBeGreaterThanOrEqual(0)
+  })
+
+  it('with an app: the lifetime in the largest whole unit, the endpoint and the server\'s expiryTime', async () => {
+    const lifetimes: Array<[number, string]> = [[86400, '1 day'], [172800, '2 days'], [7200, '2 h'], [120, '2 min'], [90, '90 s']]
+    for (const [ttl, said] of lifetimes) {
+      const check = await respokeProvider.testLogin(input(app({ fields: { ttl, endpointId: '' } })), context())
+      expect(check.message).toBe(`App-Secret accepted for app Demo app; Respoke issued a tokenId (not used) for a ${said} session.`)
+      expect(check.facts[1]).toBe('endpoint tokendesk')
+      expect(check.facts[2]).toMatch(/^expiryTime \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z \(server clock\)$/)
+    }
+  })
+
+  it('without an app: one visible app is "1 app"; a refused app list is AUTH_REJECTED; a list that is not one is UPSTREAM_BAD_RESPONSE', async () => {
+    await addFault({ path: '/respoke/v1/apps', times: 1, respond: { kind: 'status', status: 200, body: [{ id: DEMO_APP.id, name: DEMO_APP.name }] } })
+    expect((await respokeProvider.testLogin(input(), context())).message).toBe('Logged in as demo-admin; 1 app visible.')
+    await addFault({ path: '/respoke/v1/apps', times: 1, respond: { kind: 'status', status: 401, body: { error: 'Unauthorized.' } } })
+    const refused = await failure(respokeProvider.testLogin(input(), context()))
+    expect(refused.code).toBe('AUTH_REJECTED')
+    expect(refused.details).toEqual({ status: 401, purpose: 'Respoke app list' })
+    await addFault({ path: '/respoke/v1/apps', times: 1, respond: { kind: 'status', status: 403, body: { error: 'Forbidden.' } } })
+    expect((await failure(respokeProvider.testLogin(input(), context()))).details).toEqual({ status: 403, purpose: 'Respoke app list' })
   })
 
   it('with an app: proves the App-Secret by issuing a tokenId', async () => {
