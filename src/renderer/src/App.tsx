@@ -1,18 +1,61 @@
-import { useEffect, useRef, type JSX } from 'react'
+import { lazy, Suspense, useEffect, useRef, useState, type JSX } from 'react'
 import { Sidebar } from './components/Sidebar'
 import { TitleBar } from './components/TitleBar'
-import { AccountPage } from './features/accounts/AccountPage'
-import { AddAccountDialog } from './features/accounts/AddAccountDialog'
 import { NoAccounts } from './features/accounts/NoAccounts'
-import { DiagnosticsView } from './features/diagnostics/DiagnosticsView'
-import { CommandPalette } from './features/palette/CommandPalette'
 import { FirstRunPrompt } from './features/settings/FirstRunPrompt'
-import { SettingsView } from './features/settings/SettingsView'
-import { ShortcutSheet } from './features/shortcuts/ShortcutSheet'
 import { useGlobalShortcuts } from './features/shortcuts/useGlobalShortcuts'
-import { AllTokensView, TimelineView, TokenToaster } from './features/tokens'
+import { AllTokensView } from './features/tokens/AllTokensView'
+import { TokenToaster } from './features/tokens/TokenToaster'
 import { useAccountsStore } from './store/accounts-store'
-import { STALE_AFTER, useAppStore } from './store/app-store'
+import { STALE_AFTER, useAppStore, type Overlay } from './store/app-store'
+
+// Start-up shows the All tokens view: the other views and the dialogs load when first shown
+// (chunks from the same origin), so the first paint parses and runs less script.
+// Once the page has been idle for a moment they are fetched anyway, so a later first visit does
+// not wait for the network.
+const chunks = {
+  timeline: () => import('./features/tokens/TimelineView'),
+  account: () => import('./features/accounts/AccountPage'),
+  diagnostics: () => import('./features/diagnostics/DiagnosticsView'),
+  settings: () => import('./features/settings/SettingsView'),
+  addAccount: () => import('./features/accounts/AddAccountDialog'),
+  palette: () => import('./features/palette/CommandPalette'),
+  shortcuts: () => import('./features/shortcuts/ShortcutSheet')
+}
+const TimelineView = lazy(() => chunks.timeline().then((m) => ({ default: m.TimelineView })))
+const AccountPage = lazy(() => chunks.account().then((m) => ({ default: m.AccountPage })))
+const DiagnosticsView = lazy(() => chunks.diagnostics().then((m) => ({ default: m.DiagnosticsView })))
+const SettingsView = lazy(() => chunks.settings().then((m) => ({ default: m.SettingsView })))
+const AddAccountDialog = lazy(() => chunks.addAccount().then((m) => ({ default: m.AddAccountDialog })))
+const CommandPalette = lazy(() => chunks.palette().then((m) => ({ default: m.CommandPalette })))
+const ShortcutSheet = lazy(() => chunks.shortcuts().then((m) => ({ default: m.ShortcutSheet })))
+
+const PRELOAD_AFTER_MS = 1000
+
+function usePreloadChunks(): void {
+  useEffect(() => {
+    let idle: number | null = null
+    const timer = setTimeout(() => {
+      const load = (): void => {
+        for (const chunk of Object.values(chunks)) void chunk().catch(() => {})
+      }
+      if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(load)
+      else load()
+    }, PRELOAD_AFTER_MS)
+    return () => {
+      clearTimeout(timer)
+      if (idle !== null) cancelIdleCallback(idle)
+    }
+  }, [])
+}
+
+/** A dialog mounts the first time it opens and stays mounted (so it can animate closed). */
+function OnceOpened({ overlay, children }: { overlay: Exclude<Overlay, null>; children: JSX.Element }): JSX.Element | null {
+  const open = useAppStore((s) => s.overlay === overlay)
+  const [opened, setOpened] = useState(open)
+  if (open && !opened) setOpened(true)
+  return opened || open ? <Suspense fallback={null}>{children}</Suspense> : null
+}
 
 const WHERE_THE_LINK_IS =
   'The current link is the "TokenDesk is running at …" line in the terminal where npm start runs (each start prints a new one). If TokenDesk is not running any more, start it again with npm start.'
@@ -76,6 +119,7 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
   const connection = useAppStore((s) => s.connection)
   const main = useRef<HTMLElement>(null)
   useGlobalShortcuts()
+  usePreloadChunks()
 
   // Each view opens at its top, not at the scroll position of the one before. Not on the first
   // render: the page starts at the top, and writing scrollTop forces a layout of the whole page
@@ -93,6 +137,7 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
       <Sidebar />
       <main className="main" id="main" ref={main}>
         <ConnectionBanner />
+        <Suspense fallback={null}>
         {connection === 'no-secret' ? (
           <NoSecret />
         ) : connection === 'refused' ? (
@@ -110,10 +155,17 @@ export function App({ host }: { host: 'electron' | 'browser' }): JSX.Element {
         ) : (
           <Home />
         )}
+        </Suspense>
       </main>
-      <AddAccountDialog />
-      <CommandPalette />
-      <ShortcutSheet />
+      <OnceOpened overlay="add-account">
+        <AddAccountDialog />
+      </OnceOpened>
+      <OnceOpened overlay="palette">
+        <CommandPalette />
+      </OnceOpened>
+      <OnceOpened overlay="shortcuts">
+        <ShortcutSheet />
+      </OnceOpened>
       <TokenToaster />
     </div>
   )

@@ -3,7 +3,7 @@ import type { AppInfo, Diagnostics, SecretsStatus } from '../../../shared/contra
 import type { AppErrorData } from '../../../shared/errors'
 import type { Bridge, ConnectionState } from '../bridge'
 import { loadAccounts, useAccountsStore } from './accounts-store'
-import { wireTokens } from '../features/tokens'
+import { wireTokens } from '../features/tokens/wire'
 
 export type View = 'all-tokens' | 'timeline' | 'account' | 'diagnostics' | 'settings'
 
