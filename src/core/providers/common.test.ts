@@ -78,7 +78,7 @@ describe('form fields', () => {
 
   it('a secret that is not stored (or stored empty) → VALIDATION_FAILED naming the field, before any request', () => {
     expect(requiredSecret(account({}, { appSecret: 's3cret' }), 'appSecret', 'App secret')).toBe('s3cret')
-    for (const secrets of [{}, { appSecret: '' }]) {
+    for (const secrets of [{}, { appSecret: '' }] as Array<Record<string, string>>) {
       const error = thrown(() => requiredSecret(account({}, secrets), 'appSecret', 'App secret'))
       expect(error.code).toBe('VALIDATION_FAILED')
       expect(error.message).toContain('Demo: App secret is not stored')
@@ -191,7 +191,7 @@ describe('unexpectedStatus: the fallback sentence', () => {
 
   it('429 without a usable Retry-After → RATE_LIMITED, no number invented', () => {
     // An HTTP-date Retry-After is not a number of seconds.
-    for (const headers of [{}, { 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' }]) {
+    for (const headers of [{}, { 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' }] as Array<Record<string, string>>) {
       const limited = unexpectedStatus(answer(429, 'slow down', headers), 'Login')
       expect(limited.code).toBe('RATE_LIMITED')
       expect(limited.details).toEqual({ status: 429, purpose: 'Login' })
