@@ -26,8 +26,8 @@ const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[ar
 const wants = (name: string): boolean => only === null || only.includes(name)
 
 const SIZES = quick
-  ? { issuanceRuns: 2, issuanceCount: 40, countdown: [100, 1000, 10000], countdownRuns: 1, tickS: 2, scrollS: 1.5, startupRuns: 2, idleRuns: 2, idleS: 3, schedCount: 600, schedSpreadS: 6, schedRuns: 1, memCount: 1000, memRuns: 1 }
-  : { issuanceRuns: 3, issuanceCount: 200, countdown: [100, 1000, 10000], countdownRuns: 3, tickS: 5, scrollS: 3, startupRuns: 5, idleRuns: 3, idleS: 20, schedCount: 10000, schedSpreadS: 60, schedRuns: 2, memCount: 10000, memRuns: 2 }
+  ? { issuanceRuns: 2, issuanceCount: 40, countdown: [100, 1000, 10000], countdownRuns: 1, tickS: 2, scrollS: 1.5, startupRuns: 2, idleRuns: 2, idleS: 3, idleCoolS: 10, schedCount: 600, schedSpreadS: 6, schedRuns: 1, memCount: 1000, memRuns: 1 }
+  : { issuanceRuns: 3, issuanceCount: 200, countdown: [100, 1000, 10000], countdownRuns: 3, tickS: 5, scrollS: 3, startupRuns: 5, idleRuns: 3, idleS: 20, idleCoolS: 60, schedCount: 10000, schedSpreadS: 60, schedRuns: 2, memCount: 10000, memRuns: 2 }
 
 const resultsDir = join(root, 'bench', 'results')
 const stem = quick ? 'quick' : 'latest'
@@ -111,12 +111,13 @@ async function main(): Promise<void> {
       log(`  launch → interactive ${s.median} ms (listening ${median((r) => r.spawn_to_ready_ms)} ms, core up ${median((r) => r.core_booted_ms)} ms after process start, page ${median((r) => r.page_ms)} ms)`)
     }
     if (wants('idle') && browser) {
-      log(`idle: 1,000 live tokens, ${SIZES.idleRuns} × ${SIZES.idleS} s…`)
-      const runs = await measureIdle(browser, rendererDir, 1000, SIZES.idleRuns, SIZES.idleS)
-      const s = spread(runs)
+      log(`idle: 1,000 live tokens, ${SIZES.idleCoolS} s cool-down, then ${SIZES.idleRuns} × ${SIZES.idleS} s…`)
+      const { windows, cooldown } = await measureIdle(browser, rendererDir, 1000, SIZES.idleRuns, SIZES.idleS, SIZES.idleCoolS)
+      const s = spread(windows)
       spreads.idle_cpu_ms_per_min = s
       partial.idle_cpu_ms_per_min = s.median
-      log(`  ${s.median} ms CPU per minute`)
+      extras.idleCooldownMsPerMin = round(cooldown)
+      log(`  ${s.median} ms CPU per minute (cool-down after loading: ${round(cooldown)} ms per minute)`)
     }
     if (wants('memory') && browser) {
       log(`memory: issue and forget ${SIZES.memCount} tokens, ${SIZES.memRuns} runs…`)

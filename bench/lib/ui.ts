@@ -131,8 +131,13 @@ export async function measureStartup(browser: Browser, rendererDir: string, coun
   }
 }
 
-/** Host CPU over `windowS` seconds, `runs` times, with `count` live tokens and the All tokens view open; ms per minute. */
-export async function measureIdle(browser: Browser, rendererDir: string, count: number, runs: number, windowS: number): Promise<number[]> {
+/**
+ * Host CPU with `count` live tokens and the All tokens view open, in ms per minute. First a
+ * cool-down of `coolS` seconds after seeding and loading (reported apart: V8's memory reducer
+ * runs a few full GCs once activity stops), then `runs` windows of `windowS` seconds: the state
+ * TokenDesk sits in for hours.
+ */
+export async function measureIdle(browser: Browser, rendererDir: string, count: number, runs: number, windowS: number, coolS: number): Promise<{ windows: number[]; cooldown: number }> {
   return withHost(rendererDir, null, async (host, client) => {
     await seedTokens(client, count, 8)
     client.close()
@@ -140,16 +145,16 @@ export async function measureIdle(browser: Browser, rendererDir: string, count: 
     try {
       await loadUntilInteractive(page.page, host.url, count)
       await settleHost(host)
-      await new Promise((resolve) => setTimeout(resolve, 2000))
-      const out: number[] = []
-      for (let i = 0; i < runs; i++) {
+      const perMinute = async (seconds: number): Promise<number> => {
         const before = host.cpuMs()
         const started = performance.now()
-        await new Promise((resolve) => setTimeout(resolve, windowS * 1000))
-        const used = host.cpuMs() - before
-        out.push((used * 60_000) / (performance.now() - started))
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+        return ((host.cpuMs() - before) * 60_000) / (performance.now() - started)
       }
-      return out
+      const cooldown = await perMinute(coolS)
+      const windows: number[] = []
+      for (let i = 0; i < runs; i++) windows.push(await perMinute(windowS))
+      return { windows, cooldown }
     } finally {
       await page.close()
     }
