@@ -610,6 +610,102 @@ describe('the error mapper', () => {
     fc.string({ maxLength: 100 }).map((text) => ['application/xml', `<${text}`] as const)
   )
 
+  const context = (grant: 'password' | 'client_credentials' | 'refresh_token' = 'password') => ({ grant, clientId: 'tokendesk-demo', purpose: 'Keycloak proxy password login', secrets: [SECRET] })
+  const oauth = (status: number, error: string, description?: string): HttpResponse =>
+    response(status, 'application/json', JSON.stringify(description === undefined ? { error } : { error, error_description: description }))
+
+  it('a 404 is never Keycloak\'s token endpoint: check the base URL', () => {
+    const error = tokenErrorFor(response(404, 'application/json', '{"Message":"No HTTP resource was found that matches the request URI."}'), context())
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(error.message).toBe("Keycloak proxy password login: the server has no token endpoint at this address (HTTP 404). Check the base URL: it is the proxy's root, without api/v1/auth/token.")
+    expect(error.details).toEqual({ status: 404, purpose: 'Keycloak proxy password login', fields: { baseUrl: 'Check the base URL.' } })
+  })
+
+  it('the error and its description are kept in the details, credentials blanked', () => {
+    const error = tokenErrorFor(oauth(400, 'invalid_scope', `Invalid scopes: openid ${SECRET}`), context())
+    expect(error.details).toEqual({
+      status: 400,
+      purpose: 'Keycloak proxy password login',
+      error: 'invalid_scope',
+      reason: 'Invalid scopes: openid [redacted]',
+      fields: { scope: 'Use scopes assigned to this client, or leave empty.' }
+    })
+    expect(error.message).toBe(
+      'Keycloak does not allow the requested scope for client tokendesk-demo ("Invalid scopes: openid [redacted]"). Edit the client\'s Scope: use scopes assigned to the client in Keycloak, or leave it empty.'
+    )
+    const bare = tokenErrorFor(oauth(400, 'invalid_scope'), context())
+    expect(bare.message).toMatch(/^Keycloak does not allow the requested scope for client tokendesk-demo\. Edit/)
+    expect(bare.details).not.toHaveProperty('reason')
+  })
+
+  it('another invalid_grant on a login quotes Keycloak, or says nothing more without a description', () => {
+    expect(tokenErrorFor(oauth(400, 'invalid_grant', 'Session not active'), context()).message).toBe(
+      'Keycloak refused the login: "Session not active". Check the user name and password.'
+    )
+    expect(tokenErrorFor(oauth(400, 'invalid_grant'), context()).message).toBe('Keycloak refused the login. Check the user name and password.')
+  })
+
+  it('a client error without a known description is the client-secret sentence, naming both fields', () => {
+    const error = tokenErrorFor(oauth(401, 'invalid_client', 'Invalid client or Invalid client credentials'), context())
+    expect(error.code).toBe('CLIENT_REJECTED')
+    expect(error.details?.fields).toEqual({ clientId: 'Check the client ID.', clientSecret: 'Check the client secret.' })
+    expect(tokenErrorFor(oauth(400, 'unauthorized_client', 'something new'), context()).message).toBe('The client secret was rejected (or the client is unknown or disabled).')
+  })
+
+  it('invalid_request: HTTPS and a missing user name have their own sentences; other ones quote the server', () => {
+    const username = tokenErrorFor(oauth(400, 'invalid_request', 'Missing parameter: username'), context())
+    expect(username.code).toBe('VALIDATION_FAILED')
+    expect(username.details?.fields).toEqual({ username: 'User name is required.' })
+    const https = tokenErrorFor(oauth(403, 'invalid_request', 'HTTPS required'), context())
+    expect(https.details?.fields).toEqual({ baseUrl: 'Use https://.' })
+    const other = tokenErrorFor(oauth(400, 'invalid_request', 'No refresh token'), context('refresh_token'))
+    expect(other.code).toBe('UPSTREAM_ERROR')
+    expect(other.message).toBe('Keycloak proxy password login failed (HTTP 400): the server said "No refresh token".')
+    expect(tokenErrorFor(oauth(400, 'temporarily_unavailable'), context()).message).toBe('Keycloak proxy password login failed (HTTP 400): the server said "temporarily_unavailable".')
+  })
+
+  it('an OAuth error with a 401, 403, 429 or 5xx status falls back to the common status sentence', () => {
+    expect(tokenErrorFor(oauth(401, 'invalid_token', 'Token verification failed'), context()).code).toBe('AUTH_REJECTED')
+    expect(tokenErrorFor(oauth(403, 'access_denied'), context()).code).toBe('AUTH_REJECTED')
+    expect(tokenErrorFor(oauth(429, 'slow_down'), context()).code).toBe('RATE_LIMITED')
+    expect(tokenErrorFor(oauth(503, 'temporarily_unavailable'), context()).code).toBe('UPSTREAM_ERROR')
+    expect(tokenErrorFor(oauth(503, 'temporarily_unavailable'), context()).message).toMatch(/the server failed \(HTTP 503\)/)
+  })
+
+  it('unsupported_grant_type names the grant and the client', () => {
+    const error = tokenErrorFor(oauth(400, 'unsupported_grant_type', 'Unsupported grant_type'), context('client_credentials'))
+    expect(error.code).toBe('UPSTREAM_ERROR')
+    expect(error.message).toBe('The server does not support the client_credentials grant. Choose another grant for client tokendesk-demo.')
+  })
+
+  it('Web API {"Message"} errors: 415 and 400 ask for another body format; other statuses are the common sentence', () => {
+    const unreadable = tokenErrorFor(response(400, 'application/json; charset=utf-8', '{"Message":"The request is invalid."}'), context())
+    expect(unreadable.code).toBe('UPSTREAM_ERROR')
+    expect(unreadable.message).toBe('The server could not read the token request (HTTP 400: "The request is invalid."). Edit the account and try another Body format (JSON, XML or form).')
+    expect(unreadable.details).not.toHaveProperty('fields')
+    const failed = tokenErrorFor(response(500, 'application/json', '{"Message":"An error has occurred."}'), context())
+    expect(failed.message).toBe('Keycloak proxy password login: the server failed (HTTP 500). Try again later. The server said: "An error has occurred.".')
+  })
+
+  it('answers that are neither JSON nor XML: a bare 401 is the client secret; below 500 a wrong address; a 5xx or 429 the common sentence', () => {
+    expect(tokenErrorFor(response(401, 'text/plain', ''), context()).code).toBe('CLIENT_REJECTED')
+    const html = tokenErrorFor(response(400, 'text/html', '<!DOCTYPE html><html><body><h1>Bad Request</h1></body></html>'), context())
+    expect(html.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(html.message).toBe(
+      "Keycloak proxy password login: the server's answer (HTTP 400) is not from a Keycloak token proxy. Check the base URL: it is the proxy's root, without api/v1/auth/token."
+    )
+    expect(tokenErrorFor(response(502, 'text/html', '<!DOCTYPE html><html><body>Bad Gateway</body></html>'), context()).code).toBe('UPSTREAM_ERROR')
+    expect(tokenErrorFor(response(429, 'text/plain', 'slow down'), context()).code).toBe('RATE_LIMITED')
+    expect(tokenErrorFor(response(499, 'text/plain', 'Client Closed Request'), context()).code).toBe('UPSTREAM_BAD_RESPONSE')
+    // JSON without any OAuth or Web API member is an answer, just not one we know: the common sentence.
+    expect(tokenErrorFor(response(409, 'application/json', '{"status":"conflict"}'), context()).message).toBe('Keycloak proxy password login failed with HTTP 409.')
+  })
+
+  it('a client ID that contains a credential is not quoted back', () => {
+    const error = tokenErrorFor(oauth(400, 'unauthorized_client', 'Bearer-only not allowed'), { ...context(), clientId: `client-${SECRET}` })
+    expect(error.message).toBe('Client client-[redacted] is bearer-only in Keycloak and cannot obtain tokens. Use another client.')
+  })
+
   it('property: any status and body → an AppError with a known code and no secret in it', () => {
     fc.assert(
       fc.property(fc.integer({ min: 100, max: 599 }), bodies, fc.constantFrom('password', 'client_credentials', 'refresh_token') as fc.Arbitrary<'password' | 'client_credentials' | 'refresh_token'>, (status, [contentType, body], grant) => {
