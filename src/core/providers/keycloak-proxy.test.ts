@@ -283,6 +283,14 @@ describe('Keycloak proxy: errors as sentences', () => {
     expect((await counters())[`POST ${TOKEN_ROUTE}`]).toBeUndefined()
   })
 
+  it('only the user name, or only the password, missing: the sentence names that one', async () => {
+    const username = await rejection(keycloakProxyProvider.issue('password', input(client('tokendesk-demo'), account({ username: '  ' })), ctx()))
+    expect(username.message).toBe('Demo Keycloak: the password grant needs a user name. Edit the account and enter it, or switch the client to client_credentials.')
+    expect(username.details).toEqual({ fields: { username: 'User name is required for the password grant.' } })
+    const password = await rejection(keycloakProxyProvider.issue('password', input(client('tokendesk-demo'), account({ password: '' })), ctx()))
+    expect(password.message).toBe('Demo Keycloak: the password grant needs a password. Edit the account and enter it, or switch the client to client_credentials.')
+  })
+
   it('the Web API 415 {"Message"} → UPSTREAM_ERROR telling to change the body format', async () => {
     await addFault({
       path: TOKEN_ROUTE,
@@ -423,6 +431,51 @@ describe('Keycloak proxy: XML answers', () => {
     const issued = await keycloakProxyProvider.issue('client_credentials', input(client('tokendesk-service')), ctx())
     expect(issued.expiry).toEqual({ source: 'jwt-exp', kind: 'server-time', atMs: exp * 1000 })
     expect(issued.refresh).toBeNull()
+  })
+})
+
+describe('Keycloak proxy: answers that leave things out', () => {
+  const jwtWith = (claims: Record<string, unknown>): string => `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`
+
+  it('a refresh answer without a new refresh token keeps the one that was used, with its own exp', async () => {
+    const flowInput = input(client('tokendesk-demo'))
+    const first = await keycloakProxyProvider.issue('grant', flowInput, ctx())
+    const held = first.refresh!.value
+    await addFault({ path: TOKEN_ROUTE, times: 1, respond: { kind: 'status', status: 200, body: { access_token: jwtWith({ exp: 2_000_000_000 }), expires_in: 300, token_type: 'Bearer' } } })
+    const refreshed = await keycloakProxyProvider.refresh!({ flow: 'grant', kind: 'access', value: first.value, refreshValue: held }, flowInput, ctx())
+    expect(refreshed.refresh).toEqual({ value: held, expiry: { source: 'jwt-exp', kind: 'server-time', atMs: (decodeJwt(held).exp as number) * 1000 }, rotates: true })
+    expect(refreshed.renewal).toBe('refresh-token')
+  })
+
+  it('without refresh_expires_in the refresh token\'s own exp is used; without token_type the header is Bearer', async () => {
+    const refreshToken = jwtWith({ exp: 2_000_000_600 })
+    await addFault({ path: TOKEN_ROUTE, times: 1, respond: { kind: 'status', status: 200, body: { access_token: 'opaque-access-0123', expires_in: 60, refresh_token: refreshToken } } })
+    const issued = await keycloakProxyProvider.issue('grant', input(client('tokendesk-demo')), ctx())
+    expect(issued.format).toBe('opaque')
+    expect(issued.expiry).toEqual({ source: 'expires_in', kind: 'seconds', seconds: 60 })
+    expect(issued.refresh?.expiry).toEqual({ source: 'jwt-exp', kind: 'server-time', atMs: 2_000_000_600_000 })
+    expect(issued.header).toEqual({ name: 'Authorization', prefix: 'Bearer ' })
+  })
+
+  it('expires_in 0 is not a lifetime: the access token\'s exp is used instead', async () => {
+    await addFault({ path: TOKEN_ROUTE, times: 1, respond: { kind: 'status', status: 200, body: { access_token: jwtWith({ exp: 2_000_000_000 }), expires_in: 0, token_type: 'Bearer' } } })
+    const issued = await keycloakProxyProvider.issue('grant', input(client('tokendesk-demo')), ctx())
+    expect(issued.expiry).toEqual({ source: 'jwt-exp', kind: 'server-time', atMs: 2_000_000_000_000 })
+  })
+
+  it('stray spaces in the Scope are sent as single spaces (the server grants the scope)', async () => {
+    const issued = await keycloakProxyProvider.issue('grant', input(client('tokendesk-demo', { scope: '  openid   ' })), ctx())
+    expect(String(decodeJwt(issued.value).scope).split(' ')).toContain('openid')
+  })
+
+  it('the login check lists the refresh token and the header; a user without preferred_username is named from the account', async () => {
+    const check = await keycloakProxyProvider.testLogin(input(client('tokendesk-demo')), ctx())
+    expect(check.facts[1]).toBe('header: Authorization: Bearer …')
+    expect(check.facts[2]).toMatch(/^refresh token \(JWT, \d+ characters\)$/)
+    await addFault({ path: TOKEN_ROUTE, times: 1, respond: { kind: 'status', status: 200, body: { access_token: 'opaque-access-0123', expires_in: 60, token_type: 'Bearer' } } })
+    const opaque = await keycloakProxyProvider.testLogin(input(client('tokendesk-demo')), ctx())
+    expect(opaque.message).toBe('Logged in as demo.user with client tokendesk-demo; access token 1 min, no refresh token.')
+    expect(opaque.facts).toEqual(['access token (opaque, 18 characters)', 'header: Authorization: Bearer …'])
   })
 })
 
