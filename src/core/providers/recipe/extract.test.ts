@@ -112,7 +112,17 @@ describe('expiry', () => {
     [42, 'epoch-seconds', { source: 'recipe', kind: 'server-time', atMs: 42_000 }],
     ['1700000000123', 'epoch-ms', { source: 'recipe', kind: 'server-time', atMs: 1_700_000_000_123 }],
     [jwtWith({ exp: 1_900_000_000 }), 'jwt-exp', { source: 'jwt-exp', kind: 'server-time', atMs: 1_900_000_000_000 }],
-    [jwtWith({ exp: 1_900_000_000 }), 'auto', { source: 'jwt-exp', kind: 'server-time', atMs: 1_900_000_000_000 }]
+    [jwtWith({ exp: 1_900_000_000 }), 'auto', { source: 'jwt-exp', kind: 'server-time', atMs: 1_900_000_000_000 }],
+    // A date-time without a zone is UTC, whatever the machine's zone; lower-case t and z are ISO too.
+    ['2030-01-02T03:04', 'iso-date', { source: 'recipe', kind: 'server-time', atMs: Date.UTC(2030, 0, 2, 3, 4) }],
+    ['2030-01-02t03:04:05.250z', 'iso-date', { source: 'recipe', kind: 'server-time', atMs: Date.UTC(2030, 0, 2, 3, 4, 5, 250) }],
+    ['2030-01-02T03:04:05-05:30', 'iso-date', { source: 'recipe', kind: 'server-time', atMs: Date.UTC(2030, 0, 2, 8, 34, 5) }],
+    [' 2030-01-02T03:04:05Z ', 'iso-date', { source: 'recipe', kind: 'server-time', atMs: Date.UTC(2030, 0, 2, 3, 4, 5) }],
+    ['Wed, 02 Jan 2030 03:04:05 GMT', 'iso-date', { source: 'recipe', kind: 'server-time', atMs: Date.UTC(2030, 0, 2, 3, 4, 5) }],
+    [' 2.5 ', 'hours', { source: 'recipe', kind: 'seconds', seconds: 9000 }],
+    [1_700_000_000.4, 'epoch-seconds', { source: 'recipe', kind: 'server-time', atMs: 1_700_000_000_400 }],
+    [1_700_000_000_123.6, 'epoch-ms', { source: 'recipe', kind: 'server-time', atMs: 1_700_000_000_124 }],
+    [` ${jwtWith({ exp: 1_900_000_000 })} `, 'jwt-exp', { source: 'jwt-exp', kind: 'server-time', atMs: 1_900_000_000_000 }]
   ])('%j read as %s', (value, format, expiry) => {
     expect(read(value, format).expiry).toEqual(expiry)
   })
@@ -134,7 +144,17 @@ describe('expiry', () => {
     ['March 7', 'iso-date', 'The value at json:/e is "March 7", which is not a date (ISO 8601 or an HTTP date). Check Expiry from and Expiry format.'],
     [{ at: 1 }, 'seconds', 'The value at json:/e is an object, which is not a number of seconds. Check Expiry from and Expiry format.'],
     ['12', 'jwt-exp', 'The value at json:/e is "12", which is not a JWT with an exp claim. Check Expiry from and Expiry format.'],
-    ['x'.repeat(50), 'auto', 'The value at json:/e is a long text, which is not a number, a date or a JWT. Check Expiry from and Expiry format.']
+    ['x'.repeat(50), 'auto', 'The value at json:/e is a long text, which is not a number, a date or a JWT. Check Expiry from and Expiry format.'],
+    [-1, 'seconds', 'The value at json:/e is "-1", which is not a lifetime (it is negative). Check Expiry from and Expiry format.'],
+    ['soon', 'hours', 'The value at json:/e is "soon", which is not a number of hours. Check Expiry from and Expiry format.'],
+    [-1, 'epoch-seconds', 'The value at json:/e is "-1", which is not a Unix time in seconds. Check Expiry from and Expiry format.'],
+    [true, 'epoch-ms', 'The value at json:/e is "true", which is not a Unix time in milliseconds. Check Expiry from and Expiry format.'],
+    [null, 'auto', 'The value at json:/e is null, which is not a number, a date or a JWT. Check Expiry from and Expiry format.'],
+    [[1], 'iso-date', 'The value at json:/e is a list, which is not a date (ISO 8601 or an HTTP date). Check Expiry from and Expiry format.'],
+    ['2030-13-45T99:99:99Z', 'iso-date', 'The value at json:/e is "2030-13-45T99:99:99Z", which is not a date (ISO 8601 or an HTTP date). Check Expiry from and Expiry format.'],
+    // Letters in a run of 12 or more look like a credential: never quoted.
+    ['abcdefghijkl', 'auto', 'The value at json:/e is a long text, which is not a number, a date or a JWT. Check Expiry from and Expiry format.'],
+    [jwtWith({ sub: 'x' }), 'jwt-exp', 'The value at json:/e is a long text, which is not a JWT with an exp claim. Check Expiry from and Expiry format.']
   ])('refuses %j as %s, quoting only short plain values', (value, format, message) => {
     const error = failure(() => read(value, format))
     expect(error.code).toBe('RECIPE_INVALID')

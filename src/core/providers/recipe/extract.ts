@@ -159,6 +159,8 @@ const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} G
 
 /** A value quoted in a sentence only when it is short and plainly not a credential (digits, dates). */
 function quoted(value: unknown): string {
+  // Only text and numbers are quoted: a list such as [1] is "a list", never "1".
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return kindOf(value)
   const text = typeof value === 'string' ? value.trim() : String(value)
   return text.length <= 40 && /^[0-9A-Za-z:+\-., ]*$/.test(text) && !/[A-Za-z]{12,}/.test(text) ? `"${text}"` : `${kindOf(value)}`
 }
