@@ -70,11 +70,47 @@ describe('reading a recipe', () => {
     ['body as an expiry place', { url: BASE, expiryFrom: 'body' }, '"body" is not a place in the answer: write json:/path, header:Name.'],
     ['a relative format without a place', { url: BASE, expiryFormat: 'seconds' }, 'Expiry format "seconds" needs Expiry from (where the answer says it); or set the format to Automatic.'],
     ['an unknown method', { url: BASE, method: 'DELETE' }, 'Method must be one of GET, POST, PUT, PATCH.'],
-    ['no URL', { url: '  ' }, 'The recipe has no URL.']
+    ['no URL', { url: '  ' }, 'The recipe has no URL.'],
+    ['an unknown expiry format', { url: BASE, expiryFormat: 'minutes' }, 'Expiry format must be one of auto, seconds, hours, epoch-seconds, epoch-ms, iso-date, jwt-exp.'],
+    ['a token header that is not a header name', { url: BASE, headerName: 'X Token' }, 'Token header must be a header name: letters, digits and - only.'],
+    ['a token prefix of two lines', { url: BASE, headerPrefix: 'Bearer\nX-Injected: 1' }, 'Token prefix must be one line.'],
+    ['a header name with a space', { url: BASE, headers: 'X Key: 1' }, 'Headers line 1 is not "Name: value" (a name of letters, digits and -, then a colon).'],
+    ['a variable line without =', { url: BASE, variables: '# comment\nname' }, 'Variables line 2 is not name=value (a name of letters, digits, _ . or -, starting with a letter).']
   ])('refuses %s', (_, fields, message) => {
     const error = recipeError(() => readRecipe(fields))
     expect(error.code).toBe('RECIPE_INVALID')
     expect(error.message).toBe(message)
+  })
+
+  it('names the field to fix in every refusal', () => {
+    const fieldOf = (fields: FieldValues): unknown => recipeError(() => readRecipe(fields)).details?.field
+    expect(fieldOf({ url: BASE, method: 'DELETE' })).toBe('method')
+    expect(fieldOf({ url: '' })).toBe('url')
+    expect(fieldOf({ url: BASE, method: 'GET', body: 'x' })).toBe('body')
+    expect(fieldOf({ url: BASE, expiryFormat: 'minutes' })).toBe('expiryFormat')
+    expect(fieldOf({ url: BASE, expiryFormat: 'hours' })).toBe('expiryFrom')
+    expect(fieldOf({ url: BASE, headerName: 'X Token' })).toBe('headerName')
+    expect(fieldOf({ url: BASE, headerPrefix: 'a\nb' })).toBe('headerPrefix')
+    expect(fieldOf({ url: BASE, headers: 'X: {{field:nope}}' })).toBe('headers')
+    expect(fieldOf({ url: BASE, body: '{{field:nope}}' })).toBe('body')
+    expect(fieldOf({ url: BASE, headers: 'X: {{secret:method}}' })).toBe('headers')
+    expect(fieldOf({ url: `${BASE}/{{secret:k}}`, variables: 'k=1' })).toBe('variables')
+  })
+
+  it('reads what a person writes: a lower-case method, comments, blank and CRLF lines, spaces around =, account fields as placeholders', () => {
+    const recipe = readRecipe({
+      url: `${BASE}/{{field:tenant}}/{{secret:key}}`,
+      method: 'put',
+      tenant: 't1',
+      headers: '# the key twice\r\nX-A: {{secret:key}}\r\n\r\nX-B: {{secret:other}}',
+      variables: '# none yet\r\n\r\n  user = alice  \r\nempty=',
+      expiryFormat: 'jwt-exp'
+    })
+    expect(recipe.method).toBe('PUT')
+    expect(recipe.variables).toEqual({ user: 'alice', empty: '' })
+    expect(recipe.headers.map((header) => header.name)).toEqual(['X-A', 'X-B'])
+    expect(recipe.secretNames).toEqual(['key', 'other'])
+    expect(recipe.expiryFrom).toBeNull()
   })
 
   it('applies the defaults: POST, json:/access_token, auto expiry, Authorization: Bearer <token>', () => {
