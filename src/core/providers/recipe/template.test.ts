@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../../shared/errors'
 import type { FieldValues, SecretValues } from '../../../shared/model'
-import { buildRequest, inferContentType, type RecipeRequest } from './request'
+import { bodyKindOf, buildRequest, inferContentType, type RecipeRequest } from './request'
 import { validateFields } from '../../../shared/fields'
 import { RECIPE_PRESETS } from './presets'
 import { RECIPE_ACCOUNT_FIELDS, readRecipe, secretFieldsOf } from './spec'
@@ -184,6 +184,35 @@ describe('building the request', () => {
   it('never reads a substituted value as a template (one pass)', () => {
     const request = build({ url: BASE, headers: 'X-A: {{secret:a}}' }, { a: '{{secret:b}}' })
     expect(request.headers['x-a']).toBe('{{secret:b}}')
+  })
+
+  it('the body\'s media type decides its escaping, parameters and case ignored (RFC 6839 +json and +xml too)', () => {
+    expect(['application/json', 'TEXT/JSON', 'application/vnd.api+json; charset=utf-8', 'application/problem+json'].map(bodyKindOf)).toEqual(['json', 'json', 'json', 'json'])
+    expect(['application/xml', 'text/xml; charset=utf-8', 'application/soap+xml', 'Application/Atom+XML'].map(bodyKindOf)).toEqual(['xml', 'xml', 'xml', 'xml'])
+    expect(bodyKindOf(' application/x-www-form-urlencoded ; charset=utf-8')).toBe('form')
+    expect(['text/plain', 'application/jsonx', 'application/json+xml/x', 'x-application/json', 'multipart/form-data'].map(bodyKindOf)).toEqual(['text', 'text', 'text', 'text', 'text'])
+  })
+
+  it('a form is only name=value pairs joined by &; anything else without a Content-Type is plain text', () => {
+    const looks = (body: string): string => inferContentType(parseTemplate(body, 'Body', 'body'))
+    expect(looks('grant_type=password&username={{field:u}}&password={{secret:p}}')).toBe('application/x-www-form-urlencoded')
+    expect(looks('a=')).toBe('application/x-www-form-urlencoded')
+    expect(looks('a=1&b')).toBe('text/plain; charset=utf-8')
+    expect(looks('a b=1')).toBe('text/plain; charset=utf-8')
+    expect(looks('=1')).toBe('text/plain; charset=utf-8')
+    expect(looks('x a=1')).toBe('text/plain; charset=utf-8')
+    expect(looks('{{secret:p}}')).toBe('text/plain; charset=utf-8')
+  })
+
+  it('a leading value not followed by a path keeps its slashes; a variable wins over an account field of the same name', () => {
+    expect(build({ url: '{{field:baseUrl}}?q=1', baseUrl: `${BASE}/v1/` }).url).toBe(`${BASE}/v1/?q=1`)
+    expect(build({ url: `${BASE}/{{field:tenant}}`, tenant: 'from-field', variables: 'tenant=from-variable' }).url).toBe(`${BASE}/from-variable`)
+  })
+
+  it('a secret that is not stored → VALIDATION_FAILED naming it, before any request', () => {
+    const missing = recipeError(() => build({ url: BASE, headers: 'X-Key: {{secret:apiKey}}' }))
+    expect(missing.code).toBe('VALIDATION_FAILED')
+    expect(missing.details).toEqual({ fields: { apiKey: 'apiKey is required.' } })
   })
 
   it('says which address is wrong without showing secrets', () => {
