@@ -86,6 +86,8 @@ export function TokenGrid({ tokens, label, maxRows, global = false }: TokenGridP
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 6,
+    // Render new rows in their own task, not inside the scroll event: the frame is not held up.
+    useFlushSync: false,
     getItemKey: (index) => tokens[index]!.id,
     observeElementRect: observeWithFallback
   })
