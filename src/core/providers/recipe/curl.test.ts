@@ -150,6 +150,100 @@ describe('real-world curl lines', () => {
   })
 })
 
+describe('what curl would do that a recipe will not: warnings', () => {
+  const URL_ = 'https://x.example.com/t'
+  it.each([
+    [`curl ${URL_} -m 10`, '-m was left out: TokenDesk uses its own deadlines and retries.'],
+    [`curl ${URL_} --retry=3`, '--retry was left out: TokenDesk uses its own deadlines and retries.'],
+    [`curl ${URL_} -x http://proxy:3128`, '-x (a proxy (TokenDesk uses the system proxy settings)) was left out: a recipe cannot use it.'],
+    [`curl ${URL_} --cert me.pem`, '--cert (a client certificate) was left out: a recipe cannot use it.'],
+    [`curl ${URL_} -F file=@a.txt`, '-F (multipart form data) was left out: a recipe cannot use it.'],
+    [`curl ${URL_} --ntlm`, '--ntlm authentication is not supported by recipes; only headers and the body are sent.'],
+    [`curl ${URL_} -d @body.json`, "-d @body.json reads a file, which a recipe cannot; paste the file's content into Body."],
+    [`curl ${URL_} --data-binary @body.json`, "--data-binary @body.json reads a file, which a recipe cannot; paste the file's content into Body."],
+    [`curl ${URL_} --data-urlencode name@file.txt`, '--data-urlencode with @file reads a file, which a recipe cannot; paste the content into Body.'],
+    [`curl ${URL_} -b cookies.txt`, '-b cookies.txt reads cookies from a file, which a recipe cannot; add a Cookie header instead.'],
+    [`curl ${URL_} -b 'sid=abc'`, 'The Cookie header was kept as plain text; if it holds a session, move it into a {{secret:…}}.'],
+    [`curl ${URL_} -H 'no colon here'`, 'Left out the header "no colon here": it is not "Name: value".'],
+    [`curl ${URL_} https://y.example.com/other`, 'The command names more than one URL; the recipe uses the first.'],
+    [`curl ${URL_} --url https://y.example.com/other`, 'The command names more than one URL; the recipe uses the first.'],
+    [`curl x.example.com/t`, 'The URL had no scheme; it now starts with https:// (curl would have used http://).'],
+    [`curl -X GET ${URL_} -d a=1`, 'curl sends a body with GET here; the recipe uses POST instead (a GET recipe has no body).'],
+    [`curl ${URL_} --json '{"a":1}' -d b=2`, 'Both --json and -d were given; the recipe keeps the --json data.'],
+    [`curl -u alice ${URL_}`, '-u gave no password (curl would ask for it); enter it in the password secret.'],
+    [`curl ${URL_} -d 'text={{x}}'`, 'The body contains "{{", which a recipe reads as a placeholder; check Body.']
+  ])('%s', (command, warning) => {
+    expect(recipeFromCurl(command).warnings).toContain(warning)
+  })
+
+  it('output, progress and verbosity flags change nothing and say nothing', () => {
+    const imported = recipeFromCurl(`curl -sSv --compressed -o out.json -w '%{http_code}' --http1.1 https://x.example.com/t -d grant_type=client_credentials`)
+    expect(imported.warnings).toEqual([])
+    expect(imported.fields).toMatchObject({ method: 'POST', body: 'grant_type=client_credentials', url: '{{field:baseUrl}}/t' })
+  })
+})
+
+describe('curl spellings', () => {
+  it('--flag=value, -Xvalue, bundled short flags and -- before the URL', () => {
+    const imported = recipeFromCurl(`curl -sS -XPUT --header='X-Trace: 1' -Hx-other:2 --data=a=1 -- https://x.example.com/t`)
+    expect(imported.fields).toMatchObject({ method: 'PUT', headers: 'X-Trace: 1\nx-other: 2\nContent-Type: application/x-www-form-urlencoded', body: 'a=1' })
+  })
+
+  it('-I is HEAD (which a recipe cannot send); a path to curl or curl.exe is curl; a leading $ prompt is dropped', () => {
+    expect(curlError(`curl -I https://x.example.com/t`).message).toBe('A recipe sends GET, POST, PUT, PATCH; this command uses HEAD.')
+    expect(recipeFromCurl(`/usr/bin/curl https://x.example.com/t`).fields.method).toBe('GET')
+    expect(recipeFromCurl(`curl.exe https://x.example.com/t`).fields.method).toBe('GET')
+    expect(recipeFromCurl(`$ curl https://x.example.com/t`).fields.url).toBe('{{field:baseUrl}}/t')
+  })
+
+  it('Windows ^ and PowerShell ` line continuations', () => {
+    expect(recipeFromCurl('curl https://x.example.com/t ^\n  -X PUT').fields.method).toBe('PUT')
+    expect(recipeFromCurl('curl https://x.example.com/t `\r\n  -X PATCH').fields.method).toBe('PATCH')
+  })
+
+  it('-A, -e and --oauth2-bearer become headers; the bearer token a secret', () => {
+    const imported = recipeFromCurl(`curl https://x.example.com/t -A 'TokenDesk/1' -e https://ref.example.com --oauth2-bearer abc.def`)
+    expect(imported.fields.headers).toBe('User-Agent: TokenDesk/1\nReferer: https://ref.example.com\nAuthorization: Bearer {{secret:Authorization}}')
+    expect(imported.secrets).toEqual({ Authorization: 'abc.def' })
+  })
+
+  it('a user and password in the URL become the Basic pair and leave the URL', () => {
+    const imported = recipeFromCurl(`curl https://me:p%40ss@x.example.com/t`)
+    expect(imported.fields.baseUrl).toBe('https://x.example.com')
+    expect(imported.fields.variables).toBe('username=me')
+    expect(imported.secrets).toEqual({ password: 'p@ss' })
+  })
+
+  it('a local address without a scheme is http://, silently', () => {
+    const imported = recipeFromCurl(`curl localhost:8888/api/auth/session -X POST`)
+    expect(imported.fields.baseUrl).toBe('http://localhost:8888')
+    expect(imported.warnings).not.toContain('The URL had no scheme; it now starts with https:// (curl would have used http://).')
+  })
+
+  it('--data-urlencode: content, =content and name=content', () => {
+    expect(recipeFromCurl(`curl https://x.example.com/t --data-urlencode 'a b'`).fields.body).toBe('a%20b')
+    expect(recipeFromCurl(`curl https://x.example.com/t --data-urlencode '=a&b'`).fields.body).toBe('a%26b')
+    expect(recipeFromCurl(`curl https://x.example.com/t --data-urlencode 'q=a@b'`).fields.body).toBe('q=a%40b')
+  })
+
+  it('secrets with the same name get distinct names; one that would shadow a recipe field is renamed', () => {
+    const imported = recipeFromCurl(`curl https://x.example.com/t -d 'token=one&token=two&token=one' -H 'X-Token: three' -H 'url-token: four'`)
+    expect(imported.fields.body).toBe('token={{secret:token}}&token={{secret:token_2}}&token={{secret:token}}')
+    expect(imported.secrets).toMatchObject({ token: 'one', token_2: 'two', 'X-Token': 'three', 'url-token': 'four' })
+    const shadow = recipeFromCurl(`curl https://x.example.com/t -d 'body_token=x' -H 'Authorization: Token abc'`)
+    expect(shadow.secrets).toEqual({ body_token: 'x', Authorization: 'abc' })
+    expect(recipeFromCurl(`curl https://x.example.com/t --json '{"1secret":"v"}'`).secrets).toEqual({ secret: 'v' })
+  })
+
+  it('an Authorization value without a scheme is a secret as a whole; an empty credential field stays empty', () => {
+    const imported = recipeFromCurl(`curl https://x.example.com/t -H 'Authorization: abc123' -d 'password=&grant_type=password'`)
+    expect(imported.fields.headers).toBe('Authorization: {{secret:Authorization}}\nContent-Type: application/x-www-form-urlencoded')
+    expect(imported.secrets).toEqual({ Authorization: 'abc123' })
+    expect(imported.fields.body).toBe('password=&grant_type=password')
+    expect(imported.fields).toMatchObject({ expiryFrom: 'json:/expires_in', expiryFormat: 'seconds' })
+  })
+})
+
 describe('curl properties', () => {
   const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((name) => !['host', 'content-length', 'transfer-encoding', 'connection', 'cookie'].includes(name.toLowerCase()))
   /** What a header value can be: printable ASCII, no leading/trailing space (curl trims), no "{{" (a placeholder). */
