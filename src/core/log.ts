@@ -10,6 +10,11 @@ export interface Logger {
   error(scope: string, message: string, extra?: unknown): void
   /** Registers a value that must never appear in a log line (a secret the app now holds). */
   redact(value: string): void
+  /**
+   * The app no longer holds this value (a forgotten or replaced token): stop matching it, so the
+   * set does not grow with every token ever issued. Loggers without redaction may leave it out.
+   */
+  release?(value: string): void
 }
 
 const REDACTED = '[redacted]'
@@ -54,6 +59,10 @@ export class RedactionSet {
     if (this.values.size > this.limit) this.values.delete(this.values.keys().next().value!)
   }
 
+  delete(value: string): void {
+    this.values.delete(value)
+  }
+
   get size(): number {
     return this.values.size
   }
@@ -95,7 +104,8 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
     info: (s, m, e) => write('info', s, m, e),
     warn: (s, m, e) => write('warn', s, m, e),
     error: (s, m, e) => write('error', s, m, e),
-    redact: (value) => secrets.add(value)
+    redact: (value) => secrets.add(value),
+    release: (value) => secrets.delete(value)
   }
 }
 
@@ -112,6 +122,7 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
     info: (s, m, e) => write('info', s, m, e),
     warn: (s, m, e) => write('warn', s, m, e),
     error: (s, m, e) => write('error', s, m, e),
-    redact: (value) => secrets.add(value)
+    redact: (value) => secrets.add(value),
+    release: (value) => secrets.delete(value)
   }
 }

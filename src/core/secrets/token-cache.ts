@@ -36,6 +36,8 @@ export function writeBehindDelay(baseMs: number, lastWriteMs: number, maxMs: num
  */
 export class TokenCache {
   private readonly items: Map<string, string>
+  /** How many entries hold each value (two tokens may share one), for the log's redaction set. */
+  private readonly holders = new Map<string, number>()
   private readonly key: FileKey
   private readonly options: TokenCacheOptions
   private timer: NodeJS.Timeout | null = null
@@ -52,6 +54,7 @@ export class TokenCache {
     this.options = options
     this.key = key
     this.items = items
+    for (const value of items.values()) this.hold(value)
   }
 
   /**
@@ -101,15 +104,37 @@ export class TokenCache {
   /** Never waits on the disk. */
   set(id: string, value: string): void {
     this.assertOpen()
+    const previous = this.items.get(id)
     this.items.set(id, value)
+    this.hold(value)
+    if (previous !== undefined) this.letGo(previous)
     this.schedule()
   }
 
   delete(id: string): boolean {
     this.assertOpen()
+    const previous = this.items.get(id)
     const deleted = this.items.delete(id)
+    if (previous !== undefined) this.letGo(previous)
     if (deleted) this.schedule()
     return deleted
+  }
+
+  /**
+   * The log redacts every value the cache holds, from the moment it is opened (values restored
+   * from disk included), and stops once no entry holds it any more: a renewed or forgotten
+   * token's value does not stay in the redaction set for good (issue 10: no growth after forget).
+   */
+  private hold(value: string): void {
+    this.holders.set(value, (this.holders.get(value) ?? 0) + 1)
+    this.options.log.redact(value)
+  }
+
+  private letGo(value: string): void {
+    const left = (this.holders.get(value) ?? 1) - 1
+    if (left > 0) return void this.holders.set(value, left)
+    this.holders.delete(value)
+    this.options.log.release?.(value)
   }
 
   /**

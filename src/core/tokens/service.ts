@@ -284,6 +284,8 @@ export class TokensService {
         how = token.renewal.method === 'refresh-token' ? 'by logging in again (the refresh token had expired)' : 'by issuing again'
       }
       this.registerSecrets(issued)
+      // Forgotten (or cleared) while the request ran: nothing is stored, nothing comes back.
+      if (!this.options.records.get(id)) throw new AppError('TOKEN_NOT_FOUND', `${token.label} was forgotten while it was being renewed.`, { tokenId: id })
       // A rotated refresh token reaches the disk before the new access token is handed out:
       // losing it would lose the session.
       if (issued.refresh) {
@@ -449,8 +451,15 @@ export class TokensService {
     for (const id of ids) {
       this.scheduler.set(id, null)
       this.options.records.delete(id)
-      cache.delete(id)
-      cache.delete(refreshKey(id))
+      const dropValues = (): void => {
+        cache.delete(id)
+        cache.delete(refreshKey(id))
+      }
+      // A renewal still in flight may yet quote these values in an error: they stay in the cache
+      // (so redacted and scrubbed) until it settles, and it then finds the token gone.
+      const flight = this.inFlight.get(id)
+      if (flight) void flight.then(dropValues, dropValues)
+      else dropValues()
       this.pendingUpserts.delete(id)
       this.pendingRemovals.add(id)
     }
