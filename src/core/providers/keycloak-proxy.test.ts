@@ -7,7 +7,7 @@ import { json, patchSettings, useSandbox } from '../../sandbox/test-support'
 import { createHttpClient, type HttpResponse } from '../http/client'
 import { quietLog } from '../testing/provider-context'
 import { keycloakProxyProvider } from './keycloak-proxy'
-import { describeSeconds } from './keycloak/lifetime'
+import { describeExpiry, describeSeconds } from './keycloak/lifetime'
 import {
   BODY_FORMATS,
   decodeXmlTokenRequest,
@@ -798,8 +798,23 @@ describe('lifetimes in sentences', () => {
     [5400, '1 h 30 min'],
     [86_400, '1 day'],
     [2_419_200, '28 days'],
-    [90_061, '1 day 1 h']
+    [90_061, '1 day 1 h'],
+    // A zero unit between two others ends the sentence: "1 day", not "1 day 1 s".
+    [86_401, '1 day'],
+    [3_661, '1 h 1 min'],
+    [61, '1 min 1 s'],
+    [-5, '0 s'],
+    [59.6, '1 min']
   ])('%d s → %s', (seconds, sentence) => {
     expect(describeSeconds(seconds)).toBe(sentence)
+  })
+
+  it('an expiry as a lifetime: seconds as given; a server time from the send, corrected by the skew', () => {
+    expect(describeExpiry({ source: 'expires_in', kind: 'seconds', seconds: 300 }, 0, null)).toBe('5 min')
+    // Server clock 10 s ahead: an exp 310 s after our send is 300 s of life.
+    expect(describeExpiry({ source: 'jwt-exp', kind: 'server-time', atMs: 1_000_310_000 }, 1_000_000_000, 10_000)).toBe('5 min')
+    expect(describeExpiry({ source: 'jwt-exp', kind: 'server-time', atMs: 1_000_300_000 }, 1_000_000_000, null)).toBe('5 min')
+    expect(describeExpiry({ source: 'none', kind: 'none' }, 0, null)).toBe('no expiry')
+    expect(describeExpiry({ source: 'unknown', kind: 'unknown' }, 0, null)).toBe('an unknown lifetime')
   })
 })
