@@ -77,6 +77,8 @@ describe('TokenRecordStore', () => {
     store.addAudit('t1', event(2))
     await store.flush()
     expect(statSync(file).mode & 0o777).toBe(0o600)
+    // The data directory it creates is private too.
+    expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700)
     const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { version: number; tokens: Token[] }
     expect(onDisk.version).toBe(RECORDS_VERSION)
     expect(onDisk.tokens.map((t) => t.id)).toEqual(['t1', 't2'])
