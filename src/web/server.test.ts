@@ -249,3 +249,38 @@ describe('browser-mode host: the WebSocket', () => {
     await expect.poll(() => host.connectionCount()).toBe(0)
   })
 })
+
+describe('browser-mode host: listening before the core is up (start-up)', () => {
+  it('serves the page while the core boots; a call made meanwhile is answered once it is up, and events flow from then on', async () => {
+    let resolveCore!: (core: ReturnType<typeof createCore>) => void
+    const booting = new Promise<ReturnType<typeof createCore>>((resolve) => (resolveCore = resolve))
+    const early = await startWebHost({ core: booting, rendererDir: root, port: 0, secret: SECRET })
+    try {
+      const page = await new Promise<number>((resolve, reject) =>
+        request({ host: '127.0.0.1', port: early.port, path: '/', headers: { host: `127.0.0.1:${early.port}` } }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        })
+          .on('error', reject)
+          .end()
+      )
+      expect(page).toBe(200)
+      const ws = new WebSocket(`ws://127.0.0.1:${early.port}/ws`, wsProtocols(SECRET), { headers: { origin: `http://127.0.0.1:${early.port}` } })
+      await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject))
+      const frames: Array<{ type: string; id?: number; event?: string; result?: { ok: boolean; value?: { version?: string } } }> = []
+      ws.on('message', (data) => frames.push(JSON.parse(data.toString())))
+      ws.send(JSON.stringify({ type: 'call', id: 1, command: 'app.info', request: {} }))
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      expect(frames).toEqual([]) // the call waits for the core; it is not refused
+      const core = createCore({ host: 'browser', version: '1.2.3', runtime: 'Node', paths: dataPaths(join(root, 'early-data')), log: createMemoryLogger(), secretStore: new MemorySecretStore() })
+      resolveCore(core)
+      await expect.poll(() => frames.find((f) => f.id === 1)?.result).toMatchObject({ ok: true, value: { version: '1.2.3' } })
+      core.events.emit('accounts.changed', core.accounts.list())
+      await expect.poll(() => frames.some((f) => f.type === 'event' && f.event === 'accounts.changed')).toBe(true)
+      ws.close()
+      await core.dispose()
+    } finally {
+      await early.close()
+    }
+  })
+})
