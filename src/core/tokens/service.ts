@@ -7,7 +7,7 @@ import { newId } from '../accounts/service'
 import { describeFormat, formatCopy } from '../clipboard/formats'
 import type { ClipboardGuard } from '../clipboard/port'
 import type { EventBus } from '../events'
-import { createScrubber, scrubDeep, secretForms } from '../http/redact'
+import { scrubberOfForms, scrubDeep, secretForms } from '../http/redact'
 import type { Logger } from '../log'
 import type { FlowInput, IssuedToken, Provider, ProviderContext } from '../providers/provider'
 import type { TokenCache } from '../secrets/token-cache'
@@ -573,9 +573,11 @@ export class TokensService {
         if (value !== undefined) secrets.push(value)
       }
     }
-    const forms = secrets.filter((s) => typeof s === 'string' && s.length >= 8).flatMap(secretForms)
+    // Each value's forms are computed once, for both passes.
+    const formsOf = secrets.filter((s) => typeof s === 'string').map((s) => ({ long: s.length >= 8, forms: secretForms(s) }))
+    const forms = formsOf.filter((f) => f.long).flatMap((f) => f.forms)
     if (forms.length === 0) return error
-    const full = createScrubber(secrets)
+    const full = scrubberOfForms(formsOf.flatMap((f) => f.forms))
     const scrub = (text: string): string =>
       full(text).replace(/([^\s"'=&]{12,})…/g, (match, cut: string) => {
         for (let start = 0; start <= cut.length - 12; start++) if (forms.some((form) => form.startsWith(cut.slice(start)))) return `${cut.slice(0, start)}[redacted]…`
