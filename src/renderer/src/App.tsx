@@ -11,8 +11,7 @@ import { STALE_AFTER, useAppStore, type Overlay } from './store/app-store'
 
 // Start-up shows the All tokens view: the other views and the dialogs load when first shown
 // (chunks from the same origin), so the first paint parses and runs less script.
-// Once the page has been idle for a moment they are fetched anyway, so a later first visit does
-// not wait for the network.
+// The user's first move fetches them all, so a later first visit does not wait for the network.
 const chunks = {
   timeline: () => import('./features/tokens/TimelineView'),
   account: () => import('./features/accounts/AccountPage'),
@@ -30,21 +29,17 @@ const AddAccountDialog = lazy(() => chunks.addAccount().then((m) => ({ default: 
 const CommandPalette = lazy(() => chunks.palette().then((m) => ({ default: m.CommandPalette })))
 const ShortcutSheet = lazy(() => chunks.shortcuts().then((m) => ({ default: m.ShortcutSheet })))
 
-const PRELOAD_AFTER_MS = 1000
-
+/** The user's first move (pointer or key) fetches the chunks: they are in by the time a click lands. */
 function usePreloadChunks(): void {
   useEffect(() => {
-    let idle: number | null = null
-    const timer = setTimeout(() => {
-      const load = (): void => {
-        for (const chunk of Object.values(chunks)) void chunk().catch(() => {})
-      }
-      if (typeof requestIdleCallback === 'function') idle = requestIdleCallback(load)
-      else load()
-    }, PRELOAD_AFTER_MS)
+    const events = ['pointermove', 'pointerdown', 'keydown'] as const
+    const load = (): void => {
+      for (const event of events) window.removeEventListener(event, load, true)
+      for (const chunk of Object.values(chunks)) void chunk().catch(() => {})
+    }
+    for (const event of events) window.addEventListener(event, load, { capture: true, passive: true })
     return () => {
-      clearTimeout(timer)
-      if (idle !== null) cancelIdleCallback(idle)
+      for (const event of events) window.removeEventListener(event, load, true)
     }
   }, [])
 }
