@@ -75,8 +75,10 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     await row.getByRole('button', { name: 'Copy as…' }).click()
     await page.getByRole('menuitem', { name: /^Refresh token/ }).click()
     await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
-    const refreshToken = await page.evaluate(() => navigator.clipboard.readText())
-    expect(refreshToken).not.toBe(copied)
+    // The first copy's toast may still be up: wait for the clipboard itself to change.
+    const readClipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText())
+    await expect.poll(readClipboard).not.toBe(copied)
+    const refreshToken = await readClipboard()
     const kcClient = ready.credentials.keycloakProxy.clients.find((c) => c.clientId === 'tokendesk-demo')!
     const exchanged = await fetch(`${ready.baseUrls.keycloakProxy}/api/v1/auth/token`, {
       method: 'POST',
@@ -95,8 +97,8 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     await oxygen.getByRole('button', { name: 'Copy as…' }).click()
     await page.getByRole('menuitem', { name: /^Header/ }).click()
     await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
-    const header = await page.evaluate(() => navigator.clipboard.readText())
-    expect(header).toMatch(/^Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
+    await expect.poll(readClipboard).toMatch(/^Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
+    const header = await readClipboard()
     const jwt = header.replace(/^Authorization: Bearer /, '')
     const clientId = String(decode(jwt.split('.')[1]!).sub)
     const client = ready.credentials.playOxygen.clients.find((c) => c.clientId === clientId)!
