@@ -11,31 +11,23 @@ import { STALE_AFTER, useAppStore, type Overlay } from './store/app-store'
 
 // Start-up shows the All tokens view: the other views and the dialogs load when first shown
 // (chunks from the same origin), so the first paint parses and runs less script.
-// The user's first move fetches them all, so a later first visit does not wait for the network.
-const chunks = {
-  timeline: () => import('./features/tokens/TimelineView'),
-  account: () => import('./features/accounts/AccountPage'),
-  diagnostics: () => import('./features/diagnostics/DiagnosticsView'),
-  settings: () => import('./features/settings/SettingsView'),
-  addAccount: () => import('./features/accounts/AddAccountDialog'),
-  palette: () => import('./features/palette/CommandPalette'),
-  shortcuts: () => import('./features/shortcuts/ShortcutSheet')
-}
-const TimelineView = lazy(() => chunks.timeline().then((m) => ({ default: m.TimelineView })))
-const AccountPage = lazy(() => chunks.account().then((m) => ({ default: m.AccountPage })))
-const DiagnosticsView = lazy(() => chunks.diagnostics().then((m) => ({ default: m.DiagnosticsView })))
-const SettingsView = lazy(() => chunks.settings().then((m) => ({ default: m.SettingsView })))
-const AddAccountDialog = lazy(() => chunks.addAccount().then((m) => ({ default: m.AddAccountDialog })))
-const CommandPalette = lazy(() => chunks.palette().then((m) => ({ default: m.CommandPalette })))
-const ShortcutSheet = lazy(() => chunks.shortcuts().then((m) => ({ default: m.ShortcutSheet })))
+// The user's first move fetches that chunk, so a later first visit does not wait for the network.
+const later = (): Promise<typeof import('./later')> => import('./later')
+const TimelineView = lazy(() => later().then((m) => ({ default: m.TimelineView })))
+const AccountPage = lazy(() => later().then((m) => ({ default: m.AccountPage })))
+const DiagnosticsView = lazy(() => later().then((m) => ({ default: m.DiagnosticsView })))
+const SettingsView = lazy(() => later().then((m) => ({ default: m.SettingsView })))
+const AddAccountDialog = lazy(() => later().then((m) => ({ default: m.AddAccountDialog })))
+const CommandPalette = lazy(() => later().then((m) => ({ default: m.CommandPalette })))
+const ShortcutSheet = lazy(() => later().then((m) => ({ default: m.ShortcutSheet })))
 
-/** The user's first move (pointer or key) fetches the chunks: they are in by the time a click lands. */
+/** The user's first move (pointer or key) fetches the lazy chunk: it is in by the time a click lands. */
 function usePreloadChunks(): void {
   useEffect(() => {
     const events = ['pointermove', 'pointerdown', 'keydown'] as const
     const load = (): void => {
       for (const event of events) window.removeEventListener(event, load, true)
-      for (const chunk of Object.values(chunks)) void chunk().catch(() => {})
+      void later().catch(() => {})
     }
     for (const event of events) window.addEventListener(event, load, { capture: true, passive: true })
     return () => {
