@@ -149,6 +149,11 @@ describe('serverMessage: the server\'s own words from each API\'s error shape', 
     expect(serverMessage(answer(400, '{"message":"generic","detail":"specific"}'))).toBe('specific')
   })
 
+  it('an errors list whose first entry is not an object does not hide the error member', () => {
+    expect(serverMessage(answer(400, '{"error":"Invalid appId.","errors":[null]}'))).toBe('Invalid appId.')
+    expect(serverMessage(answer(400, '{"error":"Invalid appId.","errors":["appId is required"]}'))).toBe('Invalid appId.')
+  })
+
   it('blank or non-text candidates are skipped', () => {
     expect(serverMessage(answer(400, '{"error_description":"  ","error":"invalid_client"}'))).toBe('invalid_client')
     expect(serverMessage(answer(400, '{"detail":[{"loc":["body"],"msg":"field required"}],"message":"Unprocessable"}'))).toBe('Unprocessable')
