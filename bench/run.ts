@@ -27,7 +27,7 @@ const wants = (name: string): boolean => only === null || only.includes(name)
 
 const SIZES = quick
   ? { issuanceRuns: 2, issuanceCount: 40, countdown: [100, 1000, 10000], countdownRuns: 1, tickS: 2, scrollS: 1.5, startupRuns: 2, idleRuns: 2, idleS: 3, idleCoolS: 10, schedCount: 600, schedSpreadS: 6, schedRuns: 1, memCount: 1000, memRuns: 1 }
-  : { issuanceRuns: 3, issuanceCount: 200, countdown: [100, 1000, 10000], countdownRuns: 3, tickS: 5, scrollS: 3, startupRuns: 5, idleRuns: 3, idleS: 20, idleCoolS: 60, schedCount: 10000, schedSpreadS: 60, schedRuns: 2, memCount: 10000, memRuns: 2 }
+  : { issuanceRuns: 3, issuanceCount: 200, countdown: [100, 1000, 10000], countdownRuns: 3, tickS: 5, scrollS: 3, startupRuns: 5, idleRuns: 3, idleS: 20, idleCoolS: 120, schedCount: 10000, schedSpreadS: 60, schedRuns: 2, memCount: 10000, memRuns: 2 }
 
 const resultsDir = join(root, 'bench', 'results')
 const stem = quick ? 'quick' : 'latest'

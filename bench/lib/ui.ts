@@ -133,9 +133,9 @@ export async function measureStartup(browser: Browser, rendererDir: string, coun
 
 /**
  * Host CPU with `count` live tokens and the All tokens view open, in ms per minute. First a
- * cool-down of `coolS` seconds after seeding and loading (reported apart: V8's memory reducer
- * runs a few full GCs once activity stops), then `runs` windows of `windowS` seconds: the state
- * TokenDesk sits in for hours.
+ * cool-down of `coolS` seconds after seeding and loading, reported apart: about 75 s after
+ * activity stops, V8's memory reducer runs three full GCs in a row (~0.3 s of CPU once; traced
+ * with --trace-gc). Then `runs` windows of `windowS` seconds: the state TokenDesk sits in for hours.
  */
 export async function measureIdle(browser: Browser, rendererDir: string, count: number, runs: number, windowS: number, coolS: number): Promise<{ windows: number[]; cooldown: number }> {
   return withHost(rendererDir, null, async (host, client) => {
