@@ -2,7 +2,8 @@
 /**
  * Mutation testing of the engine: `npm run mutation` (not part of `npm test`; it takes a while).
  * Reports: reports/mutation/mutation.json (Stryker's mutation-testing-report schema) and .html.
- * A smaller scope for a quick look: `npx stryker run --mutate src/core/secrets/value-codec.ts`.
+ * A smaller scope for a quick look: `npx stryker run --mutate src/core/secrets/value-codec.ts`, or a
+ * lower bound in minutes with only named unit tests: stryker.unit.config.mjs.
  *
  * The tests come from vitest.mutation.config.ts, which leaves the keychain tests out: keytar
  * must never be loaded in Stryker's worker threads (its native module crashes GLib there).
