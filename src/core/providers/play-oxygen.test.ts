@@ -305,17 +305,7 @@ describe('Play Oxygen: errors as sentences', () => {
     )
     fc.assert(
       fc.property(fc.integer({ min: 300, max: 599 }), bodies, fc.constantFrom('application/json', 'text/plain'), (status, body, contentType) => {
-        const response: HttpResponse = {
-          status,
-          headers: { 'content-type': contentType },
-          body,
-          url: 'http://127.0.0.1/api/auth/session/1001',
-          sentAt: 0,
-          receivedAt: 0,
-          skewMs: null,
-          json: () => JSON.parse(body) as unknown
-        }
-        const error = playOxygenLoginError(response, '1001', [apiKey, secret])
+        const error = playOxygenLoginError(answer(status, body, contentType), '1001', [apiKey, secret])
         expect(error).toBeInstanceOf(AppError)
         expect(ERROR_CODES).toContain(error.code)
         const serialized = JSON.stringify({ message: error.message, data: error.toData() })
