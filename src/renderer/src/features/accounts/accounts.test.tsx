@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SecretsStatus } from '../../../../shared/contract'
@@ -17,7 +17,9 @@ beforeEach(() => {
   polyfillDom()
   resetTokens()
 })
+// Unmount first: a lazily loaded view that mounts after the bridge is gone would call it.
 afterEach(() => {
+  cleanup()
   unwire()
   vi.useRealTimers()
 })

@@ -1,4 +1,4 @@
-import { act, render, screen, within } from '@testing-library/react'
+import { act, cleanup, render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SecretsStatus, SecretStoreHealth } from '../../../../shared/contract'
@@ -22,7 +22,11 @@ const healthyKeychain: SecretsStatus = {
 }
 
 let unwire: () => void = () => {}
-afterEach(() => unwire())
+// Unmount first: a lazily loaded view that mounts after the bridge is gone would call it.
+afterEach(() => {
+  cleanup()
+  unwire()
+})
 
 function open(answers: Parameters<typeof fakeBridge>[0]) {
   const fake = fakeBridge(answers)
