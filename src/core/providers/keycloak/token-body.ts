@@ -117,13 +117,39 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Whether the document's root element is `<html>` (any case), after what may come before it: a BOM,
+ * whitespace, an XML declaration or other processing instructions, comments. A proxy's or web
+ * server's error page often has no DOCTYPE (`<html>Bad Request</html>`) and is well-formed enough to
+ * parse; it must still count as a page, not as an empty answer. A linear scan, not a regular
+ * expression, so a long run of unclosed `<?`/`<!--` cannot make it backtrack.
+ */
+export function hasHtmlRoot(text: string): boolean {
+  // \s covers the BOM (U+FEFF) too.
+  const space = /\s*/y
+  let at = 0
+  for (;;) {
+    space.lastIndex = at
+    space.exec(text)
+    at = space.lastIndex
+    const close = text.startsWith('<?', at) ? '?>' : text.startsWith('<!--', at) ? '-->' : null
+    if (close === null) break
+    // Past the opener, so `<?>` and `<!-->` do not close themselves.
+    const end = text.indexOf(close, at + (close === '?>' ? 2 : 4))
+    if (end === -1) return false
+    at = end + close.length
+  }
+  return /^<html(?=[\s/>]|$)/i.test(text.slice(at, at + 6))
+}
+
+/**
  * Reads a DataContract XML document into its members: `<AccessTokenResponse>` / `<TokenRequest>` /
  * `<Error>` as element → text, and the `Dictionary<string,string>` Keycloak errors come in as
- * Key → Value. Null when it is not XML we understand.
+ * Key → Value. Null when it is not XML we understand, and for an HTML page (with or without a
+ * DOCTYPE), so that callers say "not the proxy" rather than read the page as an empty answer.
  */
 export function readXmlMembers(xml: string): { root: string; members: Record<string, string> } | null {
   // DTDs are refused by .NET for these bodies; refusing them here rules out entity expansion too.
-  if (/<!DOCTYPE/i.test(xml) || !xml.trimStart().startsWith('<')) return null
+  if (/<!DOCTYPE/i.test(xml) || !xml.trimStart().startsWith('<') || hasHtmlRoot(xml)) return null
   let parsed: unknown
   try {
     parsed = xmlParser.parse(xml, true)
@@ -134,6 +160,8 @@ export function readXmlMembers(xml: string): { root: string; members: Record<str
   const rootEntry = Object.entries(parsed).find(([name]) => name !== '#text' && name !== '#comment')
   if (!rootEntry) return null
   const [root, content] = rootEntry
+  // An XHTML page with a namespace prefix on its root (`<h:html>`): the parser drops the prefix.
+  if (root.toLowerCase() === 'html') return null
   const members: Record<string, string> = {}
   if (!isRecord(content)) return { root, members }
   if (root === 'ArrayOfKeyValueOfstringstring') {
