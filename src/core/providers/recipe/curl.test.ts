@@ -244,6 +244,78 @@ describe('curl spellings', () => {
   })
 })
 
+describe('bundled short flags, read as curl reads them', () => {
+  const URL_ = 'https://x.example.com/t'
+  const clean = (imported: CurlImport): string[] => imported.warnings.filter((warning) => !warning.startsWith('Check Token from'))
+
+  it.each([
+    [`curl -sSXPUT ${URL_}`, 'PUT'],
+    [`curl -sSX PUT ${URL_}`, 'PUT'],
+    [`curl -XPUT ${URL_}`, 'PUT'],
+    [`curl -X PATCH ${URL_}`, 'PATCH'],
+    [`curl ${URL_} -sSX PATCH`, 'PATCH'],
+    [`curl -svXpost ${URL_}`, 'POST']
+  ])('%s: the method is %s, the URL the only one, nothing ignored', (command, method) => {
+    const imported = recipeFromCurl(command)
+    expect(imported.fields).toMatchObject({ method, baseUrl: 'https://x.example.com', url: '{{field:baseUrl}}/t', body: '' })
+    expect(clean(imported)).toEqual([])
+  })
+
+  it('-dfoo, -sSdfoo and -sSd foo: the rest of the word, or the next word, is the data', () => {
+    for (const command of [`curl -da=1 ${URL_}`, `curl -sSda=1 ${URL_}`, `curl -sSd a=1 ${URL_}`, `curl ${URL_} -sd 'a=1'`]) {
+      const imported = recipeFromCurl(command)
+      expect(imported.fields, command).toMatchObject({ method: 'POST', body: 'a=1', headers: 'Content-Type: application/x-www-form-urlencoded' })
+      expect(clean(imported), command).toEqual([])
+    }
+  })
+
+  it("-Hfoo: bar and -sSH 'foo: bar': a header attached to its flag, in a bundle or not", () => {
+    expect(recipeFromCurl(`curl '-HX-Trace: 1' ${URL_}`).fields.headers).toBe('X-Trace: 1')
+    expect(recipeFromCurl(`curl -sS'HX-Trace: 1' ${URL_}`).fields.headers).toBe('X-Trace: 1')
+    expect(recipeFromCurl(`curl -sSH 'X-Trace: 1' ${URL_}`).fields.headers).toBe('X-Trace: 1')
+    expect(recipeFromCurl(`curl -sSHX-Trace:1 -XPUT ${URL_}`).fields).toMatchObject({ headers: 'X-Trace: 1', method: 'PUT' })
+  })
+
+  it('the value ends the bundle: letters after the value-taking flag are its value, not more flags', () => {
+    const imported = recipeFromCurl(`curl -sdXkL=1 ${URL_}`)
+    expect(imported.fields).toMatchObject({ method: 'POST', body: 'XkL=1' })
+    expect(clean(imported)).toEqual([])
+  })
+
+  it('the next word is the value even when it starts with a dash', () => {
+    expect(recipeFromCurl(`curl -sSd -k ${URL_}`).fields).toMatchObject({ method: 'POST', body: '-k' })
+  })
+
+  it('flags without values before it each still count (-kX POST warns about -k)', () => {
+    const imported = recipeFromCurl(`curl -kLX POST ${URL_}`)
+    expect(imported.fields.method).toBe('POST')
+    expect(clean(imported)).toEqual([
+      '-k (--insecure) was left out: TokenDesk never turns off TLS certificate checks.',
+      '-L (--location) was left out: TokenDesk never follows redirects, because every request carries a credential. Use the final address.'
+    ])
+  })
+
+  it("curl's other value-taking letters end a bundle too, and their value is not the URL", () => {
+    const config = recipeFromCurl(`curl -sKmy.cfg ${URL_}`)
+    expect(config.fields.url).toBe('{{field:baseUrl}}/t')
+    expect(clean(config)).toEqual(['-K (a config file) was left out: a recipe cannot use it.'])
+    const range = recipeFromCurl(`curl -sr 0-99 ${URL_}`)
+    expect(clean(range)).toEqual(['-r (a byte range) was left out: a recipe cannot use it.'])
+    expect(clean(recipeFromCurl(`curl -sSD headers.txt ${URL_}`))).toEqual([])
+    expect(clean(recipeFromCurl(`curl -sSy 30 ${URL_}`))).toEqual(['-y was left out: TokenDesk uses its own deadlines and retries.'])
+  })
+
+  it('an unknown letter in a bundle is named on its own; the rest of the bundle is still read', () => {
+    const imported = recipeFromCurl(`curl -s%XPUT ${URL_}`)
+    expect(imported.fields.method).toBe('PUT')
+    expect(clean(imported)).toEqual(['Ignored the unknown option -%.'])
+  })
+
+  it('a value-taking flag at the end of the bundle and of the line says it needs a value', () => {
+    expect(curlError(`curl ${URL_} -sSX`).message).toBe('-X needs a value after it.')
+  })
+})
+
 describe('curl properties', () => {
   const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((name) => !['host', 'content-length', 'transfer-encoding', 'connection', 'cookie'].includes(name.toLowerCase()))
   /** What a header value can be: printable ASCII, no leading/trailing space (curl trims), no "{{" (a placeholder). */

@@ -34,8 +34,10 @@ const IGNORED_FLAGS = new Set([
   '--fail-with-body', '--no-progress-meter', '-#', '--progress-bar', '--http1.1', '--http2', '--http2-prior-knowledge',
   '--basic', '-N', '--no-buffer', '--globoff', '-g'
 ])
-const IGNORED_FLAGS_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '--stderr', '--trace', '--trace-ascii'])
-const DEADLINE_FLAGS = new Set(['-m', '--max-time', '--connect-timeout', '--retry', '--retry-delay', '--retry-max-time'])
+const IGNORED_FLAGS_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '--stderr', '--trace', '--trace-ascii', '-D', '--dump-header'])
+const DEADLINE_FLAGS = new Set([
+  '-m', '--max-time', '--connect-timeout', '--retry', '--retry-delay', '--retry-max-time', '-y', '--speed-time', '-Y', '--speed-limit'
+])
 /** Flags whose value we skip with a warning (curl would use it; a recipe cannot). */
 const UNSUPPORTED_WITH_VALUE: Record<string, string> = {
   '-x': 'a proxy (TokenDesk uses the system proxy settings)',
@@ -52,7 +54,25 @@ const UNSUPPORTED_WITH_VALUE: Record<string, string> = {
   '-c': 'a cookie jar',
   '--cookie-jar': 'a cookie jar',
   '--resolve': 'a fixed host address',
-  '--connect-to': 'a redirected connection'
+  '--connect-to': 'a redirected connection',
+  // The rest of curl's short options that take a value (src/tool_getparam.c), so that a bundle such
+  // as -sKfile is split where curl splits it and the value is never read as the URL.
+  '-K': 'a config file',
+  '--config': 'a config file',
+  '-C': 'a resumed transfer',
+  '--continue-at': 'a resumed transfer',
+  '-r': 'a byte range',
+  '--range': 'a byte range',
+  '-z': 'a time condition',
+  '--time-cond': 'a time condition',
+  '-U': 'a proxy user',
+  '--proxy-user': 'a proxy user',
+  '-P': 'an FTP port',
+  '--ftp-port': 'an FTP port',
+  '-Q': 'an FTP command',
+  '--quote': 'an FTP command',
+  '-t': 'a telnet option',
+  '--telnet-option': 'a telnet option'
 }
 
 interface Collected {
@@ -134,35 +154,7 @@ function collect(words: string[]): Collected {
     if (value === undefined) throw failed(`${flag} needs a value after it.`)
     return value
   }
-  while (index < words.length) {
-    let word = words[index++]!
-    if (flagsEnded || !word.startsWith('-') || word === '-') {
-      if (found.url === null) found.url = word
-      else found.extraUrls++
-      continue
-    }
-    if (word === '--') {
-      flagsEnded = true
-      continue
-    }
-    let inline: string | null = null
-    if (word.startsWith('--') && word.includes('=')) {
-      const equals = word.indexOf('=')
-      if (VALUE_FLAGS.has(word.slice(0, equals))) {
-        inline = word.slice(equals + 1)
-        word = word.slice(0, equals)
-      }
-    } else if (/^-[A-Za-z]./.test(word) && VALUE_FLAGS.has(word.slice(0, 2))) {
-      inline = word.slice(2)
-      word = word.slice(0, 2)
-    } else if (/^-[A-Za-z]{2,}$/.test(word)) {
-      // Bundled short flags without values (-sSL, -kv): handle each letter.
-      const letters = word.slice(1).split('').map((letter) => `-${letter}`)
-      if (letters.every((letter) => !VALUE_FLAGS.has(letter))) {
-        words.splice(index, 0, ...letters)
-        continue
-      }
-    }
+  const apply = (word: string, inline: string | null): void => {
     const value = (): string => (inline !== null ? inline : takeValue(word))
     switch (word) {
       case '-X':
@@ -269,6 +261,35 @@ function collect(words: string[]): Collected {
           break
         }
         warn(`Ignored the unknown option ${word.slice(0, 40)}.`)
+    }
+  }
+  while (index < words.length) {
+    const word = words[index++]!
+    if (flagsEnded || !word.startsWith('-') || word === '-') {
+      if (found.url === null) found.url = word
+      else found.extraUrls++
+      continue
+    }
+    if (word === '--') {
+      flagsEnded = true
+      continue
+    }
+    if (word.startsWith('--')) {
+      const equals = word.indexOf('=')
+      if (equals !== -1 && VALUE_FLAGS.has(word.slice(0, equals))) apply(word.slice(0, equals), word.slice(equals + 1))
+      else apply(word, null)
+      continue
+    }
+    // One dash: short options, bundled as curl reads them (-sSL). Each character is an option; the
+    // first one that takes a value takes the rest of the word (-XPUT, -sSXPUT, -dfoo, -Hname: value)
+    // or, when nothing is left of it, the next word (-sSX PUT).
+    for (let at = 1; at < word.length; at++) {
+      const flag = `-${word[at]}`
+      if (VALUE_FLAGS.has(flag)) {
+        apply(flag, at + 1 < word.length ? word.slice(at + 1) : null)
+        break
+      }
+      apply(flag, null)
     }
   }
   return found
