@@ -316,6 +316,44 @@ describe('bundled short flags, read as curl reads them', () => {
   })
 })
 
+describe('Windows curl.exe commands', () => {
+  it.each([
+    'C:\\Windows\\System32\\curl.exe -X POST https://x.example.com/t -d "a=b"',
+    '"C:\\Program Files\\curl\\bin\\curl.exe" -X POST https://x.example.com/t -d "a=b"',
+    "'C:\\Program Files\\curl\\bin\\curl.exe' -X POST https://x.example.com/t -d 'a=b'",
+    '& "C:\\Program Files\\curl\\bin\\curl.exe" -X POST https://x.example.com/t -d "a=b"',
+    "&'C:\\Program Files\\curl\\bin\\curl.exe' -X POST https://x.example.com/t -d a=b",
+    'C:\\"Program Files"\\curl\\bin\\curl.exe -X POST https://x.example.com/t -d a=b',
+    'D:\\tools\\curl-8.11.0_1-win64-mingw\\bin\\CURL.EXE -X POST https://x.example.com/t -d a=b',
+    '.\\curl.exe -X POST https://x.example.com/t -d a=b',
+    'C:\\Windows\\System32\\curl.exe -X POST ^\r\n  https://x.example.com/t ^\r\n  -d "a=b"',
+    'C:\\Windows\\System32\\curl.exe -X POST `\r\n  https://x.example.com/t `\r\n  -d "a=b"',
+    'C:/Windows/System32/curl.exe -X POST https://x.example.com/t -d a=b',
+    '\\curl -X POST https://x.example.com/t -d a=b'
+  ])('%s', (command) => {
+    const imported = recipeFromCurl(command)
+    expect(imported.fields).toMatchObject({ method: 'POST', baseUrl: 'https://x.example.com', url: '{{field:baseUrl}}/t', body: 'a=b' })
+  })
+
+  it('a program whose file name is not curl or curl.exe is not curl', () => {
+    for (const command of ['C:\\Windows\\System32\\wget.exe https://x.example.com/t', 'C:\\curl\\curlx.exe https://x.example.com/t', 'C:\\curl.exe\\other https://x.example.com/t', 'mycurl https://x.example.com/t']) {
+      expect(curlError(command).message, command).toBe('This is not a curl command: paste a line that starts with curl.')
+    }
+  })
+
+  it('an unclosed quote in the program path says so', () => {
+    expect(curlError('"C:\\Program Files\\curl\\bin\\curl.exe -X POST https://x.example.com/t').message).toBe('The command line could not be read: a quote is never closed.')
+  })
+
+  it('after the program word, backslashes are still POSIX: continuations and escapes', () => {
+    const imported = recipeFromCurl(
+      ['C:\\Windows\\System32\\curl.exe https://x.example.com/t \\', '  -H "X-Quote: \\"q\\"" \\', "  -H X-Space:\\ a\\ b \\", '  -d a\\=b'].join('\n')
+    )
+    expect(imported.fields).toMatchObject({ method: 'POST', headers: 'X-Quote: "q"\nX-Space: a b\nContent-Type: application/x-www-form-urlencoded', body: 'a=b' })
+    expect(recipeFromCurl('/usr/bin/curl https://x.example.com/t \\\n  -H "X-Path: C:\\\\dir"').fields.headers).toBe('X-Path: C:\\dir')
+  })
+})
+
 describe('curl properties', () => {
   const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((name) => !['host', 'content-length', 'transfer-encoding', 'connection', 'cookie'].includes(name.toLowerCase()))
   /** What a header value can be: printable ASCII, no leading/trailing space (curl trims), no "{{" (a placeholder). */

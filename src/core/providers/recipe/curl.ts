@@ -92,23 +92,49 @@ interface Collected {
 function tokenize(command: string, variables: Set<string>): string[] {
   // Line continuations (backslash + newline; Windows cmd's ^ and PowerShell's ` too) are spaces.
   const joined = command.replace(/\\\r?\n/g, ' ').replace(/[\^`]\r?\n/g, ' ').trim().replace(/^\$\s+/, '')
-  if (!quotesBalanced(joined)) throw failed('The command line could not be read: a quote is never closed.')
+  const { program, rest } = splitProgram(joined)
+  if (!quotesBalanced(rest)) throw failed('The command line could not be read: a quote is never closed.')
   let entries: ParseEntry[]
   try {
-    entries = parse(joined, (name: string) => {
+    entries = parse(rest, (name: string) => {
       variables.add(name)
       return `\${${name}}`
     })
   } catch {
     throw failed('The command line could not be read: check its quotes.')
   }
-  const words: string[] = []
+  const words: string[] = [program]
   for (const entry of entries) {
     if (typeof entry === 'string') words.push(entry)
     else if ('op' in entry && entry.op === 'glob') words.push(entry.pattern)
     else break // an operator (|, &&, ;, &) or a comment ends the curl command
   }
   return words
+}
+
+/**
+ * The program word, read apart from the rest: on Windows it is a path whose backslashes are
+ * separators (C:\Windows\System32\curl.exe), which a POSIX reading would take for escapes and
+ * mangle. Quotes in it are dropped ("C:\Program Files\curl\bin\curl.exe"), backslashes kept; the
+ * word ends at the first space outside quotes. PowerShell's call operator before a quoted path
+ * (`& "C:\…\curl.exe"`) is dropped. The rest of the line is left to the POSIX reading.
+ */
+function splitProgram(text: string): { program: string; rest: string } {
+  const start = /^&\s*(?=["'])/.exec(text)?.[0].length ?? 0
+  let program = ''
+  let quote: string | null = null
+  let index = start
+  for (; index < text.length; index++) {
+    const char = text[index]!
+    if (quote !== null) {
+      if (char === quote) quote = null
+      else program += char
+    } else if (char === '"' || char === "'") quote = char
+    else if (/\s/.test(char)) break
+    else program += char
+  }
+  if (quote !== null) throw failed('The command line could not be read: a quote is never closed.')
+  return { program, rest: text.slice(index) }
 }
 
 /** shell-quote reads an unclosed quote to the end of the line; a pasted command cut short should say so. */
@@ -131,8 +157,9 @@ function quotesBalanced(text: string): boolean {
   return state === 'none'
 }
 
+/** curl when the program's file name (after the last / or \) is curl or curl.exe, in any case. */
 function isCurl(word: string | undefined): boolean {
-  return word !== undefined && /(^|[/\\])curl(\.exe)?$/i.test(word)
+  return word !== undefined && /^curl(\.exe)?$/i.test(word.split(/[/\\]/).pop() ?? '')
 }
 
 /** `--data=x` and `-dx` spellings → flag + value. */
