@@ -55,8 +55,10 @@ function open(log = createMemoryLogger(), flushDelayMs = 250): TokenRecordStore 
 }
 
 describe('TokenRecordStore', () => {
-  it('starts empty without a file, and answers changes at once', () => {
-    const store = open()
+  it('starts empty without a file (nothing logged, nothing kept aside), and answers changes at once', () => {
+    const log = createMemoryLogger()
+    const store = open(log)
+    expect(log.lines).toEqual([])
     expect(store.size).toBe(0)
     expect(store.all()).toEqual([])
     store.put(token('t1'))
