@@ -46,6 +46,27 @@ export const boundaries = [
     ])
   },
   {
+    // zod is the contract's definition, not a renderer runtime: a value import of these modules
+    // builds their schemas and brings ~100 KB of zod into the first chunk (issue 10). Types are free;
+    // names and enumerations come from shared/names.ts, frames are read by shared/wire-frame.ts.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'src/renderer/src/test/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', 'zod/*', '**/shared/model', '**/shared/contract', '**/shared/api', '**/shared/wire', '**/shared/errors', '**/shared/result', '**/shared/sandbox-info'],
+              allowTypeImports: true,
+              message: 'The renderer imports only types from zod-built modules; values come from shared/names, shared/error-codes or shared/wire-frame.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['src/web/**/*.ts', 'src/sandbox/**/*.ts'],
     rules: restrict([
       group(['electron', 'electron-store'], 'Browser mode and the sandbox run under plain Node.'),

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { commands, events } from './contract'
+import { COMMAND_NAMES, EVENT_NAMES } from './names'
 import type { Result } from './result'
 
 /** Everything below is derived from the contract; nothing here is declared twice. */
@@ -16,8 +17,14 @@ export type ParsedRequest<C extends CommandName> = z.output<Commands[C]['request
 export type CommandResponse<C extends CommandName> = z.output<Commands[C]['response']>
 export type EventPayload<E extends EventName> = z.output<Events[E]['payload']>
 
-export const COMMAND_NAMES = Object.keys(commands) as CommandName[]
-export const EVENT_NAMES = Object.keys(events) as EventName[]
+export { COMMAND_NAMES, EVENT_NAMES } from './names'
+
+/** names.ts spells the names out for the renderer's zod-free first chunk: exactly these keys, or no build. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const commandNamesAreTheContracts: Same<(typeof COMMAND_NAMES)[number], CommandName> = true
+const eventNamesAreTheContracts: Same<(typeof EVENT_NAMES)[number], EventName> = true
+void commandNamesAreTheContracts
+void eventNamesAreTheContracts
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AppErrorDataSchema } from './errors'
+import { COPY_FORMATS } from './names'
 
 /**
  * The token engine's vocabulary (DESIGN.md "Vocabulary"): providers, accounts, apps, tokens.
@@ -197,7 +198,7 @@ export const AuditEventSchema = z.object({
 })
 export type AuditEvent = z.infer<typeof AuditEventSchema>
 
-export const COPY_FORMATS = ['raw', 'header', 'curl', 'export-bash', 'export-fish', 'export-powershell'] as const
+export { COPY_FORMATS } from './names'
 export const CopyFormatSchema = z.enum(COPY_FORMATS)
 export type CopyFormat = z.infer<typeof CopyFormatSchema>
 

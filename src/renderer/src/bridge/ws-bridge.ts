@@ -1,6 +1,8 @@
-import { COMMAND_NAMES, EVENT_NAMES, type Api, type CommandName, type EventName } from '../../../shared/api'
+import type { Api, CommandName, EventName } from '../../../shared/api'
+import { COMMAND_NAMES, EVENT_NAMES } from '../../../shared/names'
 import type { Result } from '../../../shared/result'
-import { ServerFrameSchema, URL_SECRET_FRAGMENT, WS_PATH, WS_PROTOCOL, wsProtocols } from '../../../shared/wire'
+import { readServerFrame } from '../../../shared/wire-frame'
+import { URL_SECRET_FRAGMENT, WS_PATH, WS_PROTOCOL, wsProtocols } from '../../../shared/wire-handshake'
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'no-secret'
 
@@ -79,13 +81,13 @@ export function createWsBridge(location: Pick<Location, 'hash' | 'host'>, WebSoc
       } catch {
         return
       }
-      const frame = ServerFrameSchema.safeParse(parsed)
-      if (!frame.success) return
-      if (frame.data.type === 'result') settle(frame.data.id, frame.data.result as Result<unknown>)
+      const frame = readServerFrame(parsed)
+      if (!frame) return
+      if (frame.type === 'result') settle(frame.id, frame.result as Result<unknown>)
       // A frame-level error answers a frame the server could not read; the bridge only sends
       // well-formed calls, so there is no call to settle with it.
-      else if (frame.data.type === 'error') return
-      else for (const listener of eventListeners.get(frame.data.event) ?? []) listener(frame.data.payload)
+      else if (frame.type === 'error') return
+      else for (const listener of eventListeners.get(frame.event) ?? []) listener(frame.payload)
     }
     ws.onclose = () => {
       socket = null
