@@ -20,8 +20,9 @@ const env = (): NodeJS.ProcessEnv => {
 export async function withHost<T>(rendererDir: string, dataDir: string | null, run: (host: HostProcess, client: ContractClient, dataDir: string) => Promise<T>): Promise<T> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'tokendesk-bench-ui-'))
   const host = await startHost({ dataDir: dir, rendererDir, demo: true, playOxygenSeconds: LIVE_SECONDS, env: env() })
-  await host.booted
+  // The client's WebSocket is what starts the boot when no page loads (browser-mode.ts).
   const client = await ContractClient.connect(host.url)
+  await host.booted
   try {
     return await run(host, client, dir)
   } finally {

@@ -12,6 +12,8 @@ export interface BrowserModeOptions {
   demo?: boolean
   /** The built-in sandbox's settings (the bench shortens or lengthens token lifetimes). */
   sandboxSettings?: SandboxSettingsPatch
+  /** PAGE_FIRST_WAIT_MS unless given (tests). */
+  pageFirstWaitMs?: number
 }
 
 export interface Booted {
@@ -54,29 +56,41 @@ async function boot(options: BrowserModeOptions): Promise<Booted> {
 }
 
 /**
- * Listens first, then boots: the page's HTML and JavaScript are served while the core loads its
- * records, so start-up costs the longer of the two instead of their sum. Calls that arrive
- * before the core is up wait for it.
+ * How long the boot waits for a page to load first. With no page (the link not opened yet, or a
+ * browser still starting), the core boots after this; nobody is waiting on it then. A WebSocket
+ * client that loads no page (a script) starts the boot at once.
+ */
+export const PAGE_FIRST_WAIT_MS = 1_500
+
+/**
+ * Listens first, then boots once the page has its HTML, scripts and styles, or a WebSocket client
+ * connects, or after PAGE_FIRST_WAIT_MS: Node serves the page and boots the core on one thread, and the boot's
+ * synchronous steps held up the page's files by 0.4–1 s when both ran at once (issue 10). Now the
+ * page parses and runs its script in the browser while the core boots here, and its first calls
+ * wait for the boot.
  */
 export async function launchBrowserMode(options: BrowserModeOptions): Promise<BrowserModeLaunch> {
-  const booted = boot(options)
+  let release!: (go: boolean) => void
+  const gate = new Promise<boolean>((resolve) => (release = resolve))
+  const booted = gate.then((go) => (go ? boot(options) : Promise.reject(new Error('TokenDesk was closed before its core booted.'))))
   // Settled here too, so a failed boot is never an unhandled rejection while nobody awaits it yet.
   booted.catch(() => {})
-  let host: WebHost
-  try {
-    host = await startWebHost({ core: booted.then((b) => b.core), rendererDir: options.rendererDir, ...(options.port !== undefined ? { port: options.port } : {}) })
-  } catch (error) {
-    // Could not listen (e.g. the port is taken): stop what the boot started, then say why.
-    const up = await booted.catch(() => null)
-    await up?.core.dispose()
-    await up?.sandbox?.close()
-    throw error
-  }
+  // If this throws (e.g. the port is taken), the gate never opens: nothing was booted.
+  const host = await startWebHost({
+    core: booted.then((b) => b.core),
+    rendererDir: options.rendererDir,
+    onFirstClient: () => release(true),
+    ...(options.port !== undefined ? { port: options.port } : {})
+  })
+  const noPageYet = setTimeout(() => release(true), options.pageFirstWaitMs ?? PAGE_FIRST_WAIT_MS)
+  void gate.then(() => clearTimeout(noPageYet))
   return {
     url: host.url,
     host,
     booted,
     close: async () => {
+      clearTimeout(noPageYet)
+      release(false) // no-op once the boot has begun
       await host.close()
       const up = await booted.catch(() => null)
       await up?.core.dispose()

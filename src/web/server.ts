@@ -51,6 +51,13 @@ export interface WebHostOptions {
   secret?: string
   /** Injected for tests; DEFAULT_LIMITS otherwise. */
   limits?: Partial<WebHostLimits>
+  /**
+   * Called once: when the page's HTML and the scripts and styles it links (its first load) have
+   * been sent, or when an authenticated WebSocket opens first (a script using the contract loads
+   * no page). Browser mode boots the core from then on: the boot's long synchronous steps (module
+   * evaluation, loading records) would otherwise hold up the page's files on the one event loop.
+   */
+  onFirstClient?: () => void
 }
 
 export interface WebHost {
@@ -60,6 +67,12 @@ export interface WebHost {
   /** Authenticated WebSockets currently open (what the connection cap counts). */
   connectionCount(): number
   close(): Promise<void>
+}
+
+/** The scripts and styles an HTML page links from assets/, as request paths: what its first load fetches. */
+export function linkedAssets(html: string): Set<string> {
+  const paths = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="(?:\.?\/)?(assets\/[^"?#]+)[^"]*"/gi)].map((match) => `/${match[1]}`)
+  return new Set(paths)
 }
 
 const MAX_FRAME_BYTES = 1024 * 1024
@@ -215,6 +228,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Security-Policy': csp, ...SECURITY_HEADERS })
     res.end(req.method === 'HEAD' ? undefined : body)
+    if (req.method === 'GET') trackFirstLoad(rawPath, file.contentType.startsWith('text/html') ? body.toString('utf8') : null, res)
+  }
+
+  /** The first page's linked assets not yet sent (null until its HTML is served). */
+  let firstLoad: Set<string> | null = null
+  let firstClientSignalled = false
+  const firstClient = (): void => {
+    if (firstClientSignalled) return
+    firstClientSignalled = true
+    options.onFirstClient?.()
+  }
+  function trackFirstLoad(rawPath: string, html: string | null, res: ServerResponse): void {
+    if (firstClientSignalled || !options.onFirstClient) return
+    if (html !== null) firstLoad ??= linkedAssets(html)
+    if (firstLoad === null) return
+    res.once('finish', () => {
+      firstLoad?.delete(rawPath)
+      if (firstLoad?.size === 0) firstClient()
+    })
   }
 
   const wss = new WebSocketServer({
@@ -252,6 +284,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const alive = new WeakMap<WebSocket, boolean>()
 
   function attach(ws: WebSocket): void {
+    firstClient()
     sockets.add(ws)
     alive.set(ws, true)
     ws.on('close', () => sockets.delete(ws))
