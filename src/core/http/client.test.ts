@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { getEventListeners } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -237,7 +238,7 @@ describe('http client: connection failures and deadlines', () => {
     expect(error.message).toBe(
       `PocketPaw session exchange: could not connect to 127.0.0.1:${port} (connection refused). Is the server running and the base URL right?`
     )
-    expect(error.details).toMatchObject({ purpose: 'PocketPaw session exchange', host: `127.0.0.1:${port}`, attempts: 3 })
+    expect(error.details).toEqual({ purpose: 'PocketPaw session exchange', host: `127.0.0.1:${port}`, attempts: 3, reason: 'connection refused' })
     // full jitter with random() = 0.5: 0.5 × 250 × 2^0, 0.5 × 250 × 2^1
     expect(sleeps).toEqual([125, 250])
     expect(log.lines.filter((l) => l.includes('HTTP_UNREACHABLE'))).toHaveLength(3)
@@ -333,6 +334,7 @@ describe('http client: response size cap', () => {
     const error = await failure(client.request(get(`${server.base}/big`)))
     expect(error.code).toBe('HTTP_RESPONSE_TOO_LARGE')
     expect(error.details).toMatchObject({ maxBytes: 64 * 1024, attempts: 1 })
+    expect(error.message).toBe(`PocketPaw session exchange: the answer from 127.0.0.1:${server.port} is larger than 64 KiB; it was not read.`)
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(serverSawClose).toBe(true)
     expect(written).toBeLessThan(64 * 1024 * 1024)
@@ -471,10 +473,11 @@ describe('http client: retry policy on 5xx and 429', () => {
       res.writeHead(429, { 'retry-after': '3600' })
       res.end()
     })
-    const { client, sleeps } = harness()
+    const clock = 1_800_000_000_000
+    const { client, sleeps } = harness({ now: () => clock })
     const error = await failure(client.request(get(`${server.base}/`)))
     expect(error.code).toBe('RATE_LIMITED')
-    expect(error.details).toMatchObject({ retryAfterSeconds: 3600, status: 429, attempts: 1 })
+    expect(error.details).toMatchObject({ retryAfterSeconds: 3600, retryAt: clock + 3_600_000, status: 429, attempts: 1 })
     expect(error.message).toMatch(/rate limiting requests; try again after \d\d:\d\d:\d\d \(in 3600 s\)\.$/)
     expect(sleeps).toEqual([])
     expect(server.hits()).toBe(1)
@@ -592,6 +595,7 @@ describe('http client: URL policy', () => {
     const ftp = await failure(client.request(get('ftp://files.example.com/x')))
     expect(ftp.code).toBe('HTTP_INVALID_URL')
     expect(ftp.message).toContain('(this one is ftp:)')
+    expect(ftp.details).toEqual({ purpose: 'PocketPaw session exchange', host: null, attempts: 0, scheme: 'ftp:' })
     const file = await failure(client.request(get('file:///etc/passwd')))
     expect(file.code).toBe('HTTP_INVALID_URL')
   })
@@ -848,5 +852,154 @@ describe('http client: secrets never leave in errors or logs', () => {
       }),
       { numRuns: 60 }
     )
+  })
+})
+
+describe('http client: what else a caller notices', () => {
+  it("a caller's own User-Agent (any spelling) is sent as it is, alone", async () => {
+    const seen: Array<string | undefined> = []
+    const server = await serve((req, res) => {
+      seen.push(req.headers['user-agent'])
+      res.end(String(req.rawHeaders.filter((name) => name.toLowerCase() === 'user-agent').length))
+    })
+    const { client } = harness({ userAgent: 'TokenDesk/1.2.3' })
+    expect((await client.request(get(`${server.base}/`, { headers: { 'User-Agent': 'curl/8.5.0' } }))).body).toBe('1')
+    expect((await client.request(get(`${server.base}/`, { headers: { 'user-agent': 'Insomnia/2023' } }))).body).toBe('1')
+    expect((await client.request(get(`${server.base}/`, { headers: { accept: 'application/json' } }))).body).toBe('1')
+    expect(seen).toEqual(['curl/8.5.0', 'Insomnia/2023', 'TokenDesk/1.2.3'])
+  })
+
+  it('502 then 200: retried for safe, like 503 and 504', async () => {
+    let count = 0
+    const server = await serve((_req, res) => {
+      count++
+      res.statusCode = count === 1 ? 502 : 200
+      res.end(count === 1 ? 'bad gateway' : 'ok')
+    })
+    const { client, sleeps } = harness()
+    const response = await client.request(get(`${server.base}/`))
+    expect(response.body).toBe('ok')
+    expect(server.hits()).toBe(2)
+    expect(sleeps).toEqual([125])
+  })
+
+  it('without an injected sleep, the backoff really waits', async () => {
+    let count = 0
+    const server = await serve((_req, res) => {
+      count++
+      res.statusCode = count === 1 ? 503 : 200
+      res.end()
+    })
+    const client = createHttpClient({ log: createMemoryLogger(), env: {}, random: () => 0.999 })
+    cleanups.push(() => client.close?.())
+    const started = Date.now()
+    expect((await client.request(get(`${server.base}/`))).status).toBe(200)
+    // 0.999 × 250 ms of backoff before the second attempt.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(240)
+  })
+
+  it('a long-lived signal (shared by many requests) keeps no listeners after a request, retried or not', async () => {
+    let count = 0
+    const server = await serve((_req, res) => {
+      count++
+      res.statusCode = count % 2 === 1 ? 503 : 200
+      res.end()
+    })
+    const controller = new AbortController()
+    const { client, sleeps } = harness()
+    for (let i = 0; i < 3; i++) expect((await client.request(get(`${server.base}/`, { signal: controller.signal }))).status).toBe(200)
+    expect(sleeps).toEqual([125, 125, 125])
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    const refused = await failure(client.request(get(`http://127.0.0.1:${await closedPort()}/`, { signal: controller.signal })))
+    expect(refused.code).toBe('HTTP_UNREACHABLE')
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('close() closes the pooled keep-alive connections', async () => {
+    let open = 0
+    const server = http.createServer((_req, res) => res.end('ok'))
+    server.on('connection', (socket: net.Socket) => {
+      open++
+      socket.on('close', () => open--)
+    })
+    const { close } = await track(server)
+    cleanups.push(close)
+    const port = (server.address() as net.AddressInfo).port
+    const client = createHttpClient({ log: createMemoryLogger(), env: {} })
+    expect((await client.request(get(`http://127.0.0.1:${port}/`))).body).toBe('ok')
+    expect(open).toBe(1)
+    await client.close?.()
+    for (let i = 0; i < 100 && open > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(open).toBe(0)
+  })
+
+  it('the debug line gives the attempt\'s duration', async () => {
+    const server = await serve((_req, res) => setTimeout(() => res.end('ok'), 30))
+    const { client, log } = harness()
+    const started = Date.now()
+    await client.request(get(`${server.base}/`))
+    const elapsed = Date.now() - started
+    const ms = Number(/ in (\d+) ms \(attempt 1\)$/.exec(log.lines.find((l) => l.includes('→ 200')) ?? '')?.[1])
+    expect(ms).toBeGreaterThanOrEqual(25)
+    expect(ms).toBeLessThanOrEqual(elapsed)
+  })
+
+  it('missing (undefined) or empty secrets are skipped, the others still redacted', async () => {
+    const secret = 'pw-0123456789'
+    const port = await closedPort()
+    const { client, log } = harness({ maxAttempts: 1 })
+    const error = await failure(
+      client.request(get(`http://127.0.0.1:${port}/t/${secret}`, { secrets: [undefined as unknown as string, '', secret] }))
+    )
+    expect(error.code).toBe('HTTP_UNREACHABLE')
+    expect(log.lines.join('\n')).not.toContain(secret)
+    expect(log.lines.some((l) => l.includes('/t/[redacted]'))).toBe(true)
+  })
+})
+
+describe('http client: a proxy that refuses the tunnel', () => {
+  /** A proxy that answers every CONNECT (and every plain request) with `status`. */
+  async function refusingProxy(status: number, reason: string): Promise<{ url: string; connects: () => number }> {
+    let connects = 0
+    const server = http.createServer((_req, res) => {
+      res.writeHead(status, reason)
+      res.end()
+    })
+    server.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+      connects++
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: 0\r\n\r\n`)
+    })
+    const { port } = await track(server)
+    return { url: `http://127.0.0.1:${port}`, connects: () => connects }
+  }
+
+  it('a CONNECT answered 403 → HTTP_UNREACHABLE naming the proxy\'s answer, retried for safe only', async () => {
+    const proxy = await refusingProxy(403, 'Forbidden')
+    const { client, sleeps } = harness({ env: { HTTPS_PROXY: proxy.url } })
+    const error = await failure(client.request(get('https://api.example.test/v1/token')))
+    expect(error.code).toBe('HTTP_UNREACHABLE')
+    expect(error.message).toBe(
+      `PocketPaw session exchange: could not connect to api.example.test:443 (the proxy answered 403 instead of opening a tunnel). Is the server running and the base URL right? A proxy is configured (HTTPS_PROXY 127.0.0.1:${new URL(proxy.url).port}); check that it is reachable.`
+    )
+    expect(error.details).toMatchObject({ reason: 'the proxy answered 403 instead of opening a tunnel', attempts: 3 })
+    expect(proxy.connects()).toBe(3)
+    expect(sleeps).toEqual([125, 250])
+
+    const once = await failure(client.request(get('https://api.example.test/v1/token', { method: 'POST', retry: 'unsent-only' })))
+    expect(once.details).toMatchObject({ attempts: 1 })
+    expect(proxy.connects()).toBe(4)
+  })
+
+  it('a proxy that asks for credentials (407) says so, for https and http targets, and is not asked again', async () => {
+    const proxy = await refusingProxy(407, 'Proxy Authentication Required')
+    const { client, sleeps } = harness({ env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url } })
+    for (const url of ['https://api.example.test/v1/token', 'http://api.example.test/v1/token']) {
+      const error = await failure(client.request(get(url, { allowInsecureHttp: true })))
+      expect(error.code).toBe('HTTP_UNREACHABLE')
+      expect(error.message).toContain('(the proxy asks for authentication (407))')
+      expect(error.details).toMatchObject({ reason: 'the proxy asks for authentication (407)', attempts: 1 })
+    }
+    expect(proxy.connects()).toBe(2)
+    expect(sleeps).toEqual([])
   })
 })

@@ -494,8 +494,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     if (has('UND_ERR_ABORTED', 'RequestAbortedError') && error instanceof Error && /Proxy response \((\d+)\)/.test(error.message)) {
       const proxyStatus = /Proxy response \((\d+)\)/.exec(error.message)![1]
+      // undici tunnels through the proxy (CONNECT) even to http targets, so a proxy that wants
+      // credentials says so here, not with the sentence below; retrying would only repeat it.
+      if (proxyStatus === '407') return unreachable('the proxy asks for authentication (407)', 'never')
       return unreachable(`the proxy answered ${proxyStatus} instead of opening a tunnel`, 'safe')
     }
+    // Without a tunnel (undici's Http1ProxyWrapper), a 407 arrives as this InvalidArgumentError.
     if (error instanceof Error && /Proxy Authentication Required/.test(error.message)) {
       return unreachable('the proxy asks for authentication (407)', 'never')
     }
