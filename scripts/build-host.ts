@@ -10,6 +10,7 @@
  *
  *   npx tsx scripts/build-host.ts [--outdir <dir>]   (also part of `npm run build` and `npm start`)
  */
+import { rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type BuildOptions } from 'esbuild'
@@ -54,6 +55,8 @@ export function hostBuildOptions(outdir: string, entries: Record<string, string>
 
 /** Builds the host bundle into `outdir` (default out/web); returns the bundle's path. */
 export async function buildHost(outdir = join(root, 'out', 'web'), entries?: Record<string, string>): Promise<string> {
+  // Chunk names carry content hashes: without this, every build would leave the last one's behind.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true })
   await build(hostBuildOptions(outdir, entries))
   return join(outdir, HOST_BUNDLE)
 }

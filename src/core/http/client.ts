@@ -1,7 +1,6 @@
-import { request as undiciRequest } from 'undici'
 import { AppError, type ErrorCode } from '../../shared/errors'
 import type { Logger } from '../log'
-import { createDispatchers, type Route } from './proxy'
+import type { Dispatchers, Route, sendRequest } from './proxy'
 import { parseRetryAfter } from './retry-after'
 import { createScrubber, scrubDeep, secretForms, type Scrub } from './redact'
 import { checkUrl, isTarget, type Target } from './url-policy'
@@ -181,11 +180,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3)
   const retryAfterCapMs = options.retryAfterCapMs ?? 10_000
   const userAgent = options.userAgent ?? 'TokenDesk'
-  const dispatchers = createDispatchers({
-    env: options.env ?? process.env,
-    connectTimeoutMs,
-    idleTimeoutMs: totalTimeoutMs + 1_000
-  })
+  const env = options.env ?? process.env
+  /**
+   * undici and its agents load on the first request, not when the core boots: evaluating undici
+   * was ~55 ms of the browser-mode host's ~0.5 s boot (issue 10), and showing stored tokens
+   * needs no HTTP. A failed load (never expected: it is bundled) fails each request in turn.
+   */
+  let transport: Promise<{ send: typeof sendRequest; dispatchers: Dispatchers }> | null = null
+  const loadTransport = (): NonNullable<typeof transport> => {
+    transport ??= import('./proxy').then((proxy) => ({
+      send: proxy.sendRequest,
+      dispatchers: proxy.createDispatchers({ env, connectTimeoutMs, idleTimeoutMs: totalTimeoutMs + 1_000 })
+    }))
+    transport.catch(() => (transport = null))
+    return transport
+  }
 
   const backoffMs = (retryIndex: number): number =>
     Math.floor(random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** retryIndex))
@@ -240,7 +249,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     }
     const target = checked
+    const { send, dispatchers } = await loadTransport()
     const route = dispatchers.route(target)
+    if (route.unusableProxy) {
+      const variables = route.unusableProxy.join(' and ')
+      throw makeError(
+        'HTTP_INVALID_URL',
+        `${purpose}: ${variables} ${route.unusableProxy.length > 1 ? 'are' : 'is'} set to something that is not an http:// or https:// proxy URL. Fix ${variables} (or unset ${route.unusableProxy.length > 1 ? 'them' : 'it'}) and restart TokenDesk.`,
+        target.hostPort,
+        0
+      )
+    }
 
     const headers: Record<string, string> = { ...req.headers }
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent')) headers['user-agent'] = userAgent
@@ -268,7 +287,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (req.signal?.aborted) throw abortedError(attempt - 1)
       const mayRetry = attempt < maxAttempts
       const started = now()
-      const step = await attemptOnce(req, target, route, headers, policy, mayRetry, scrub)
+      const step = await attemptOnce(send, req, target, route, headers, policy, mayRetry, scrub)
       const ms = now() - started
       const what = step.kind === 'response' ? String(step.response.status) : step.kind === 'retry' ? `${step.status}, retrying` : step.failure.code
       log.debug(LOG_SCOPE, scrub(`${req.method} ${target.display} → ${what} in ${ms} ms (attempt ${attempt})`))
@@ -288,6 +307,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   async function attemptOnce(
+    send: typeof sendRequest,
     req: HttpRequest,
     target: Target,
     route: Route,
@@ -320,7 +340,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     try {
       const sentAt = now()
-      const res = await undiciRequest(target.url, {
+      const res = await send(target.url, {
         method: req.method,
         headers,
         body: req.body,
@@ -532,6 +552,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     request,
-    close: () => dispatchers.close()
+    close: async () => {
+      const loaded = await transport?.catch(() => null)
+      await loaded?.dispatchers.close()
+    }
   }
 }

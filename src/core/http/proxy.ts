@@ -1,4 +1,11 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
+
+/**
+ * undici's request, re-exported so the client loads undici through this module, on its first
+ * request (client.ts). Not `import('undici')` there: bundled (scripts/build-host.ts), a dynamic
+ * import of a CommonJS package yields only its default export, and `request` was undefined.
+ */
+export { request as sendRequest } from 'undici'
 import type { Target } from './url-policy'
 
 /**
@@ -18,13 +25,31 @@ export interface ProxySettings {
 export function proxySettingsFromEnv(env: NodeJS.ProcessEnv): ProxySettings | null {
   const pick = (lower: string, upper: string): string => (env[lower] ?? env[upper] ?? '').trim()
   const settings = {
-    httpProxy: pick('http_proxy', 'HTTP_PROXY'),
-    httpsProxy: pick('https_proxy', 'HTTPS_PROXY'),
+    httpProxy: withScheme(pick('http_proxy', 'HTTP_PROXY')),
+    httpsProxy: withScheme(pick('https_proxy', 'HTTPS_PROXY')),
     noProxy: pick('no_proxy', 'NO_PROXY')
   }
   if (settings.httpProxy === '' && settings.httpsProxy === '') return null
   if (settings.noProxy === '*') return null
   return settings
+}
+
+/** As curl reads a proxy variable: without a scheme (`10.0.0.1:3128`, `proxy.corp:8080`), http:// is meant. */
+function withScheme(value: string): string {
+  return value === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`
+}
+
+/** The proxy variables whose value is not a URL undici can use (the rest is validated by undici). */
+export function unusableProxyVariables(settings: ProxySettings): string[] {
+  const unusable = (uri: string): boolean => {
+    if (uri === '') return false
+    try {
+      return !['http:', 'https:'].includes(new URL(uri).protocol)
+    } catch {
+      return true
+    }
+  }
+  return [...(unusable(settings.httpProxy) ? ['HTTP_PROXY'] : []), ...(unusable(settings.httpsProxy) ? ['HTTPS_PROXY'] : [])]
 }
 
 /** `host:port` of a proxy URL, without any credentials it carries. */
@@ -48,6 +73,11 @@ export interface Route {
   dispatcher: Dispatcher
   /** The proxy variable that may apply to this target (for error hints), or null when direct. */
   proxyHint: string | null
+  /**
+   * Proxy variables set to something that is not a proxy URL. The request is refused rather than
+   * sent around the proxy the user meant to use; the rest of TokenDesk keeps working.
+   */
+  unusableProxy?: string[]
 }
 
 export interface Dispatchers {
@@ -63,8 +93,9 @@ export function createDispatchers(options: DispatcherOptions): Dispatchers {
   }
   const direct = new Agent({ ...common, connect: { timeout: options.connectTimeoutMs } })
   const settings = proxySettingsFromEnv(options.env)
+  const unusable = settings === null ? [] : unusableProxyVariables(settings)
   const proxied =
-    settings === null
+    settings === null || unusable.length > 0
       ? null
       : new EnvHttpProxyAgent({
           ...common,
@@ -79,6 +110,7 @@ export function createDispatchers(options: DispatcherOptions): Dispatchers {
   return {
     settings,
     route(target) {
+      if (!target.loopback && unusable.length > 0) return { dispatcher: direct, proxyHint: null, unusableProxy: unusable }
       if (target.loopback || proxied === null || settings === null) return { dispatcher: direct, proxyHint: null }
       const https = target.url.protocol === 'https:'
       const variable = https && settings.httpsProxy !== '' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
