@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defaultDataDir } from '../src/core/paths'
-import { buildHost, HOST_BUNDLE } from './build-host'
+import { buildHost, HOST_BUNDLE, hostProcessEnv } from './build-host'
 import { electronAvailability } from './electron-binary'
 import { parseLaunchArgs, USAGE, UsageError, type LaunchOptions } from './launcher-args'
 
@@ -83,7 +83,7 @@ function runBrowserMode(options: LaunchOptions, version: string): Promise<number
   if (options.demo) args.push('--demo')
   if (options.open) args.push('--open')
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: hostProcessEnv(process.env) })
     // Ctrl+C reaches the whole process group; a signal sent to this process alone is passed on.
     const forward = (signal: NodeJS.Signals): void => {
       child.kill(signal)

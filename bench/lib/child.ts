@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { hostProcessEnv } from '../../scripts/build-host'
 import { root } from './app'
 
 export const BENCH_HOST_BUNDLE = 'bench-host.mjs'
@@ -46,7 +47,7 @@ export async function startHost(options: { dataDir: string; rendererDir: string;
   if (options.demo) args.push('--demo')
   if (options.playOxygenSeconds) args.push('--play-oxygen-seconds', String(options.playOxygenSeconds))
   const started = performance.now()
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, env: hostProcessEnv(options.env ?? process.env), stdio: ['pipe', 'pipe', 'pipe'] })
   let output = ''
   const waiters: Array<(line: string) => boolean> = []
   let buffer = ''
