@@ -9,5 +9,4 @@ describe('hostProcessEnv: the environment of the bundled host', () => {
   it('keeps a MALLOC_ARENA_MAX the user set', () => {
     expect(hostProcessEnv({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX).toBe('8')
   })
-
 })
