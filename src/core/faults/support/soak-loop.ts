@@ -49,7 +49,17 @@ export interface SoakReport {
   unhandledRejections: number
   lostTokens: number
   lostDetail: string[]
-  memory: { rssStartMb: number; rssEndMb: number; rssGrowthMb: number; heapStartMb: number; heapEndMb: number; heapGrowthMb: number; gc: boolean }
+  memory: {
+    rssStartMb: number
+    rssEndMb: number
+    rssGrowthMb: number
+    heapStartMb: number
+    heapEndMb: number
+    heapGrowthMb: number
+    gc: boolean
+    /** Every 30 s: the heap after a full GC (when gc() is available), to tell a plateau from a leak. */
+    samples: Array<{ atS: number; heapMb: number; rssMb: number }>
+  }
   schedulerTimers: number
 }
 
@@ -255,12 +265,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
     const started = Date.now()
     let nextReport = started + 30_000
+    const samples: Array<{ atS: number; heapMb: number; rssMb: number }> = []
     while (Date.now() - started < options.durationMs) {
       await sleep(Math.min(1000, options.durationMs - (Date.now() - started)))
       if (Date.now() >= nextReport) {
         nextReport += 30_000
+        gc?.()
         const mem = process.memoryUsage()
-        say(`${Math.round((Date.now() - started) / 1000)} s: renewals ${renewals}, failures ${failures}, recoveries ${recoveries}, expiries ${expiries}, faults ${injected.total}, unhandled ${unhandled}, rss ${Math.round(mem.rss / MB)} MB, heap ${Math.round(mem.heapUsed / MB)} MB`)
+        const atS = Math.round((Date.now() - started) / 1000)
+        samples.push({ atS, heapMb: round(mem.heapUsed / MB), rssMb: round(mem.rss / MB) })
+        say(`${atS} s: renewals ${renewals}, failures ${failures}, recoveries ${recoveries}, expiries ${expiries}, faults ${injected.total}, unhandled ${unhandled}, rss ${Math.round(mem.rss / MB)} MB, heap ${Math.round(mem.heapUsed / MB)} MB${gc ? ' after GC' : ''}`)
       }
     }
     injecting = false
@@ -318,7 +332,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         heapStartMb: round(memStart.heapUsed / MB),
         heapEndMb: round(memEnd.heapUsed / MB),
         heapGrowthMb: round((memEnd.heapUsed - memStart.heapUsed) / MB),
-        gc: gc !== null
+        gc: gc !== null,
+        samples
       },
       schedulerTimers
     }
@@ -331,6 +346,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await new Promise((resolve) => setImmediate(resolve))
     process.off('unhandledRejection', onUnhandled)
   }
+}
+
+/** The 30-second heap samples thinned to one per 2 minutes, "120 s 41 · 240 s 55 …" (MB): a plateau or a slope. */
+export function heapCurve(samples: SoakReport['memory']['samples']): string {
+  const picked = samples.filter((sample) => sample.atS % 120 < 30)
+  return picked.length === 0 ? '(run shorter than 2 min)' : picked.map((sample) => `${sample.atS} s ${sample.heapMb}`).join(' · ') + ' MB'
 }
 
 /** The report as a two-column table. */
@@ -349,6 +370,7 @@ export function soakTable(report: SoakReport): string {
     ['lost tokens', String(report.lostTokens)],
     ['RSS start → end', `${report.memory.rssStartMb} → ${report.memory.rssEndMb} MB (${report.memory.rssGrowthMb >= 0 ? '+' : ''}${report.memory.rssGrowthMb})`],
     ['heap start → end', `${report.memory.heapStartMb} → ${report.memory.heapEndMb} MB (${report.memory.heapGrowthMb >= 0 ? '+' : ''}${report.memory.heapGrowthMb})${report.memory.gc ? ', after GC' : ', no GC available'}`],
+    ['heap every 2 min', heapCurve(report.memory.samples)],
     ['scheduler timers', String(report.schedulerTimers)]
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
