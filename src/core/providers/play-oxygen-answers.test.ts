@@ -83,6 +83,12 @@ describe('Play Oxygen login errors: odd bodies', () => {
     expect(error.details?.fields).toEqual({ apiKey: 'd'.repeat(120), ['f'.repeat(60)]: 'too long a name', 'data/secret': 'nested' })
   })
 
+  it('null where an error body, an entry or a source should be is skipped, never a crash', () => {
+    const body = JSON.stringify({ errors: [null, { source: null, detail: 'no source' }, { source: { pointer: '/secret' }, detail: 'blank' }] })
+    expect(playOxygenLoginError(answer(422, body), '1001', []).details?.fields).toEqual({ secret: 'blank' })
+    expect(playOxygenLoginError(answer(422, 'null'), '1001', []).code).toBe('UPSTREAM_ERROR')
+  })
+
   it('credentials of 4 characters or more are redacted from the echoed details; shorter ones would mangle words and are not', () => {
     const body = JSON.stringify({ errors: [{ source: { pointer: '/secret' }, detail: 'k3y9 is wrong, see abc' }] })
     expect(playOxygenLoginError(answer(422, body), '1001', ['k3y9', 'abc']).details?.fields).toEqual({ secret: '[redacted] is wrong, see abc' })
