@@ -4,9 +4,29 @@
  * then prints a table and writes test-results/soak.json. Exits 1 if a token was lost or a promise
  * rejection went unhandled. The loop itself is src/core/faults/support/soak-loop.ts.
  */
+import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { resolve } from 'node:path'
-import { runSoak, soakTable } from '../src/core/faults/support/soak-loop'
+import { runSoak, soakTable, type SoakSandbox } from '../src/core/faults/support/soak-loop'
+import { SandboxReadySchema } from '../src/shared/sandbox-info'
+
+/** The sandbox as its own process (`npm run sandbox -- --json`), so the soak's memory figures are TokenDesk's alone. */
+async function sandboxProcess(): Promise<SoakSandbox> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/sandbox/cli.ts'), '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const firstLine = await new Promise<string>((done, fail) => {
+    createInterface({ input: child.stdout! }).once('line', done)
+    child.once('exit', (code) => fail(new Error(`the sandbox exited (${code}) before it was ready`)))
+  })
+  return {
+    ready: SandboxReadySchema.parse(JSON.parse(firstLine)),
+    close: async () => {
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
 
 function flag(name: string, fallback: number): number {
   const args = process.argv.slice(2)
@@ -26,7 +46,7 @@ const tokens = Math.floor(flag('tokens', 1000))
 const faultRate = flag('fault-rate', 0.03)
 const log = (line: string): void => console.log(`[soak] ${line}`)
 log(`${tokens} tokens, ${minutes} min, ${faultRate * 100} % of requests faulted (503, latency, reset)`)
-const report = await runSoak({ tokens, durationMs: minutes * 60_000, faultRate, progress: log })
+const report = await runSoak({ tokens, durationMs: minutes * 60_000, faultRate, progress: log, startSandbox: sandboxProcess })
 console.log(`\n${soakTable(report)}\n`)
 const out = resolve('test-results/soak.json')
 mkdirSync(resolve('test-results'), { recursive: true })

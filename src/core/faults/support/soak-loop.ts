@@ -27,10 +27,21 @@ export interface SoakOptions {
   lifetimeSeconds?: number
   /** Progress lines (the script prints them; the test passes nothing). */
   progress?: (line: string) => void
+  /**
+   * Where the sandbox runs. Default: in this process. `npm run soak` starts it as its own process,
+   * so the memory figures are TokenDesk's alone: the sandbox, like a real server, keeps a record
+   * of every token it issued (Keycloak's refresh-token reuse counters grow ~150 entries a second here).
+   */
+  startSandbox?: () => Promise<SoakSandbox>
 }
+
+/** What the soak needs of a sandbox: its address and credentials, and a way to stop it. */
+export type SoakSandbox = Pick<RunningSandbox, 'ready' | 'close'>
 
 export interface SoakReport {
   tokens: { requested: number; byProvider: Record<string, number> }
+  /** Whether the memory figures include the sandbox's own state. */
+  sandbox: 'in this process' | 'own process'
   durationSeconds: number
   lifetimeSeconds: number
   faultRate: number
@@ -99,7 +110,7 @@ export function soakShares(total: number): Record<'keycloak-proxy' | 'play-oxyge
   return { 'keycloak-proxy': total - pocketpaw - respoke - playOxygen, 'play-oxygen': playOxygen, respoke, pocketpaw }
 }
 
-async function control(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<unknown> {
+async function control(sandbox: SoakSandbox, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${sandbox.ready.origin}/__sandbox/${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -124,7 +135,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   }
   process.on('unhandledRejection', onUnhandled)
   const dir = mkdtempSync(join(tmpdir(), 'tokendesk-soak-'))
-  const sandbox = await startSandbox({ port: 0 })
+  const sandbox = await (options.startSandbox ?? (() => startSandbox({ port: 0 })))()
   let core: Core | null = null
   let injecting = false
   try {
@@ -308,6 +319,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const schedulerTimers = c.tokens.timersInUse
     const memEnd = await settleMemory(gc)
     return {
+      sandbox: options.startSandbox ? 'own process' : 'in this process',
       tokens: { requested: options.tokens, byProvider: shares },
       durationSeconds: round(elapsedMs / 1000),
       lifetimeSeconds: lifetime,
@@ -359,6 +371,7 @@ export function soakTable(report: SoakReport): string {
   const rows: Array<[string, string]> = [
     ['tokens', `${report.tokens.requested} (${Object.entries(report.tokens.byProvider).map(([p, n]) => `${p} ${n}`).join(', ')})`],
     ['lifetime', `${report.lifetimeSeconds} s (renewed at 80 %)`],
+    ['sandbox', `${report.sandbox}${report.sandbox === 'own process' ? ' (memory figures are TokenDesk\'s alone)' : ' (memory figures include its records)'}`],
     ['duration', `${report.durationSeconds} s`],
     ['sandbox requests', String(report.requests)],
     ['faults injected', `${report.faultsInjected.total} (503 ${report.faultsInjected.status503}, latency ${report.faultsInjected.latency}, reset ${report.faultsInjected.reset}); target ${report.faultRate * 100} % of requests`],
