@@ -46,6 +46,31 @@ export function inferContentType(template: Template): string {
   return 'text/plain; charset=utf-8'
 }
 
+/**
+ * Whether URL part `index` is a whole path segment: after a `/`, before a `/`, `?`, `#` or the end,
+ * and before any `?` or `#`. A `.` or `..` there is not sent as such: URL parsing drops it or
+ * climbs a level (`/tenants/{{x}}/token` with `..` becomes `/token`), and percent-encoding cannot
+ * help, since `%2e` counts as a dot too.
+ */
+function fillsPathSegment(template: Template, index: number): boolean {
+  const before = template.slice(0, index)
+  const previous = before[before.length - 1]
+  const after = template[index + 1]
+  const inPath = !before.some((part) => part.kind === 'text' && /[?#]/.test(part.text))
+  return inPath && previous?.kind === 'text' && previous.text.endsWith('/') && (after === undefined || (after.kind === 'text' && /^[/?#]/.test(after.text)))
+}
+
+const notDotSegment: Escape = (value, placeholder) => {
+  if (value === '.' || value === '..') {
+    throw new AppError(
+      'RECIPE_INVALID',
+      `The value of ${placeholder} is a dot segment (. or ..) filling a whole URL path segment: the address would silently lose it or go up one level, so TokenDesk does not send it. Check the stored value.`,
+      { field: 'url' }
+    )
+  }
+  return percentEncoded(value, placeholder)
+}
+
 const ESCAPES: Record<BodyKind, Escape> = { json: jsonStringContent, form: percentEncoded, xml: xmlEscaped, text: raw }
 
 export function buildRequest(recipe: Recipe, account: CredentialSet): RecipeRequest {
@@ -66,7 +91,11 @@ export function buildRequest(recipe: Recipe, account: CredentialSet): RecipeRequ
   const leadingValue = recipe.url[0] !== undefined && recipe.url[0].kind !== 'text'
   const next = recipe.url[1]
   const url = renderTemplate(recipe.url, resolve, (index) =>
-    index === 0 && leadingValue ? (value) => (next?.kind === 'text' && next.text.startsWith('/') ? value.replace(/\/+$/, '') : value) : percentEncoded
+    index === 0 && leadingValue
+      ? (value) => (next?.kind === 'text' && next.text.startsWith('/') ? value.replace(/\/+$/, '') : value)
+      : fillsPathSegment(recipe.url, index)
+        ? notDotSegment
+        : percentEncoded
   )
   let parsed: URL
   try {

@@ -241,11 +241,38 @@ describe('escaping properties', () => {
       fc.property(wellFormedString, (value) => {
         const form = build({ url: BASE, body: 'grant_type=password&password={{secret:pw}}' }, { pw: value })
         expect(new URLSearchParams(form.body).get('password')).toBe(value)
+        const query = new URL(build({ url: `${BASE}/p?v={{secret:pw}}` }, { pw: value }).url)
+        expect(query.searchParams.get('v')).toBe(value)
+        if (value === '.' || value === '..') return // a whole path segment refuses them (below)
         const url = new URL(build({ url: `${BASE}/p/{{secret:pw}}/q?v={{secret:pw}}` }, { pw: value }).url)
         expect(url.searchParams.get('v')).toBe(value)
         expect(decodeURIComponent(url.pathname.split('/')[2]!)).toBe(value)
       })
     )
+  })
+
+  it.each([
+    ['/tenants/{{secret:pw}}/token', '..'],
+    ['/tenants/{{secret:pw}}/token', '.'],
+    ['/tenants/{{secret:pw}}', '..'],
+    ['/tenants/{{secret:pw}}?x=1', '..'],
+    ['/tenants/{{secret:pw}}#top', '.']
+  ])('a dot segment filling a whole path segment (%s with %s) is refused, not silently dropped', (path, value) => {
+    const error = recipeError(() => build({ url: `${BASE}${path}` }, { pw: value }))
+    expect(error.code).toBe('RECIPE_INVALID')
+    expect(error.details?.field).toBe('url')
+    expect(error.message).toBe(
+      'The value of {{secret:pw}} is a dot segment (. or ..) filling a whole URL path segment: the address would silently lose it or go up one level, so TokenDesk does not send it. Check the stored value.'
+    )
+  })
+
+  it.each([
+    ['/v{{secret:pw}}/token', '.', '/v./token'],
+    ['/{{secret:pw}}x/token', '..', '/..x/token'],
+    ['/tenants/{{secret:pw}}/token', '...', '/tenants/.../token'],
+    ['/tenants?next=/{{secret:pw}}/', '..', '/tenants']
+  ])('dots that are not a whole path segment are sent as they are (%s with %s)', (path, value, pathname) => {
+    expect(new URL(build({ url: `${BASE}${path}` }, { pw: value }).url).pathname).toBe(`${new URL(BASE).pathname.replace(/\/$/, '')}${pathname}`)
   })
 
   it('a value that is not well-formed text cannot be percent-encoded: a sentence, not a crash', () => {
