@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/errors'
-import type { HttpClient, HttpRequest, HttpResponse } from '../http/client'
-import { quietLog } from '../testing/provider-context'
+import type { HttpRequest } from '../http/client'
+import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
 import { keycloakProxyProvider } from './keycloak-proxy'
-import type { CredentialSet, FlowInput, HeldToken, ProviderContext } from './provider'
+import type { CredentialSet, FlowInput, HeldToken } from './provider'
 
 /**
  * The Keycloak token proxy provider against scripted answers: what it sends (members, secrets,
@@ -15,32 +15,10 @@ const PASSWORD = 'user-password-123'
 const CLIENT_SECRET = 'client-secret-456'
 const REFRESH = 'refresh-token-789'
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> }
+type Answer = ScriptedAnswer
 
-function scripted(...answers: Answer[]): { ctx: ProviderContext; requests: HttpRequest[] } {
-  const requests: HttpRequest[] = []
-  let clock = 3_000_000
-  const http: HttpClient = {
-    async request(req) {
-      requests.push(req)
-      const answer = answers.shift()
-      if (!answer) throw new Error(`unscripted request ${req.method} ${req.url}`)
-      const body = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body)
-      const response: HttpResponse = {
-        status: answer.status,
-        headers: answer.headers ?? { 'content-type': 'application/json; charset=utf-8' },
-        body,
-        url: req.url,
-        sentAt: Date.now(),
-        receivedAt: Date.now(),
-        skewMs: null,
-        json: () => JSON.parse(body) as unknown
-      }
-      return response
-    }
-  }
-  return { ctx: { http, log: quietLog, now: () => (clock += 9) }, requests }
-}
+const scripted = (...answers: Answer[]): ReturnType<typeof scriptedContext> =>
+  scriptedContext(answers, { defaultHeaders: { 'content-type': 'application/json; charset=utf-8' }, clock: { start: 3_000_000, step: 9 } })
 
 function account(fields: CredentialSet['fields'] = {}, password: string | null = PASSWORD): CredentialSet {
   return {

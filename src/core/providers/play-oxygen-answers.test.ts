@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/errors'
-import type { HttpClient, HttpRequest, HttpResponse } from '../http/client'
-import { quietLog } from '../testing/provider-context'
+import type { HttpResponse } from '../http/client'
+import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
 import { playOxygenLoginError, playOxygenProvider } from './play-oxygen'
-import type { CredentialSet, FlowInput, ProviderContext } from './provider'
+import type { CredentialSet, FlowInput } from './provider'
 
 /**
  * Play Oxygen against scripted answers and odd error bodies (what the sandbox does not say).
@@ -13,32 +13,10 @@ import type { CredentialSet, FlowInput, ProviderContext } from './provider'
 const API_KEY = 'po2_key_0123456789'
 const SECRET = 'secret_0123456789'
 
-type Answer = { status: number; body?: string; headers?: Record<string, string> }
+type Answer = ScriptedAnswer
 
-function scripted(...answers: Answer[]): { ctx: ProviderContext; requests: HttpRequest[] } {
-  const requests: HttpRequest[] = []
-  let clock = 2_000_000
-  const http: HttpClient = {
-    async request(req) {
-      requests.push(req)
-      const answer = answers.shift()
-      if (!answer) throw new Error(`unscripted request ${req.method} ${req.url}`)
-      const body = answer.body ?? ''
-      const response: HttpResponse = {
-        status: answer.status,
-        headers: answer.headers ?? { 'content-type': 'application/json' },
-        body,
-        url: req.url,
-        sentAt: Date.now(),
-        receivedAt: Date.now(),
-        skewMs: null,
-        json: () => JSON.parse(body) as unknown
-      }
-      return response
-    }
-  }
-  return { ctx: { http, log: quietLog, now: () => (clock += 5) }, requests }
-}
+const scripted = (...answers: Answer[]): ReturnType<typeof scriptedContext> =>
+  scriptedContext(answers, { defaultHeaders: { 'content-type': 'application/json' }, clock: { start: 2_000_000, step: 5 } })
 
 function answer(status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): HttpResponse {
   return { status, headers, body, url: 'http://127.0.0.1/api/auth/session/1001', sentAt: 0, receivedAt: 0, skewMs: null, json: () => JSON.parse(body) as unknown }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/errors'
-import type { HttpClient, HttpRequest, HttpResponse } from '../http/client'
-import { quietLog } from '../testing/provider-context'
-import type { CredentialSet, FlowInput, HeldToken, ProviderContext } from './provider'
+import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
+import type { CredentialSet, FlowInput, HeldToken } from './provider'
 import { parseAppList, parseRateLimitHeaders, parseTokenIdAnswer, parseTtl, respokeProvider } from './respoke'
 
 /**
@@ -17,33 +16,11 @@ const APP_SECRET = 'a1b2c3d4-0000-4000-8000-00000000a5ec'
 const TOKEN_ID = 'B5C2A0D8-1111-4111-8111-0000000070cd'
 const APP_TOKEN = 'C6D3B1E9-2222-4222-8222-000000005e55'
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> }
+type Answer = ScriptedAnswer
 
 /** A context whose HTTP client answers from a script, one answer per request, and records the requests. */
-function scripted(...answers: Answer[]): { ctx: ProviderContext; requests: HttpRequest[] } {
-  const requests: HttpRequest[] = []
-  let clock = 1_000_000
-  const http: HttpClient = {
-    async request(req) {
-      requests.push(req)
-      const answer = answers.shift()
-      if (!answer) throw new Error(`unscripted request ${req.method} ${req.url}`)
-      const body = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body)
-      const response: HttpResponse = {
-        status: answer.status,
-        headers: answer.headers ?? {},
-        body,
-        url: req.url,
-        sentAt: 5_000,
-        receivedAt: 5_010,
-        skewMs: null,
-        json: () => JSON.parse(body) as unknown
-      }
-      return response
-    }
-  }
-  return { ctx: { http, log: quietLog, now: () => (clock += 7) }, requests }
-}
+const scripted = (...answers: Answer[]): ReturnType<typeof scriptedContext> =>
+  scriptedContext(answers, { clock: { start: 1_000_000, step: 7 }, stamps: { sentAt: 5_000, receivedAt: 5_010 } })
 
 function account(fields: CredentialSet['fields'] = {}): CredentialSet {
   return {
