@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '../../shared/errors'
 import { createMemoryLogger } from '../log'
 import { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequest } from './client'
+import { failure } from '../testing/app-error'
 
 /**
  * How the client names network failures that a loopback server cannot produce (DNS, routing,
@@ -56,15 +57,6 @@ const get = (extra: Partial<HttpRequest> = {}): HttpRequest => ({
 /** An Error as Node's net, dns and tls modules make them: a message and a string code. */
 function systemError(code: string, message = `connect ${code}`, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { code, ...extra })
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(AppError)
-  return error as AppError
 }
 
 /** The error each call of undici's request rejects with, and how many calls were made for a safe and an unsent-only request. */

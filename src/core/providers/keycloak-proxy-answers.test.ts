@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../shared/errors'
 import type { HttpRequest } from '../http/client'
 import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
 import { keycloakProxyProvider } from './keycloak-proxy'
 import type { CredentialSet, FlowInput, HeldToken } from './provider'
+import { failure } from '../testing/app-error'
 
 /**
  * The Keycloak token proxy provider against scripted answers: what it sends (members, secrets,
@@ -39,15 +39,6 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 const jwt = (claims: Record<string, unknown>): string => `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}.c2lnbmF0dXJl`
 
 const ok = (body: Record<string, unknown> = { access_token: 'opaque-access-token', expires_in: 300 }): Answer => ({ status: 200, body })
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(AppError)
-  return error as AppError
-}
 
 const sent = (request: HttpRequest | undefined): Record<string, unknown> => JSON.parse(request?.body ?? 'null') as Record<string, unknown>
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../shared/errors'
 import type { HttpResponse } from '../http/client'
 import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
 import { playOxygenLoginError, playOxygenProvider } from './play-oxygen'
 import type { CredentialSet, FlowInput } from './provider'
+import { failure } from '../testing/app-error'
 
 /**
  * Play Oxygen against scripted answers and odd error bodies (what the sandbox does not say).
@@ -28,15 +28,6 @@ const input = (app: CredentialSet | null = client()): FlowInput => ({ account, a
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwt = (header: Record<string, unknown>, claims: Record<string, unknown>): string => `${b64(header)}.${b64(claims)}.c2lnbmF0dXJl`
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(AppError)
-  return error as AppError
-}
 
 const BASE_URL_FIELD = { baseUrl: 'Check the base URL.' }
 

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors'
 import { scriptedContext, type ScriptedAnswer } from '../testing/provider-context'
 import type { CredentialSet, FlowInput, HeldToken } from './provider'
 import { parseAppList, parseRateLimitHeaders, parseTokenIdAnswer, parseTtl, respokeProvider } from './respoke'
+import { failure } from '../testing/app-error'
 
 /**
  * The Respoke provider against scripted answers (what the sandbox does not say: odd bodies,
@@ -36,15 +37,6 @@ function app(fields: CredentialSet['fields'] = {}, name = 'Chat'): CredentialSet
 }
 
 const input = (app_: CredentialSet | null = null, account_ = account()): FlowInput => ({ account: account_, app: app_ })
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught
-  )
-  expect(error).toBeInstanceOf(AppError)
-  return error as AppError
-}
 
 const suspended = (details: Record<string, unknown>): Answer => ({ status: 401, body: { error: 'Unauthorized', details } })
 
