@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors'
 import type { Token } from '../../shared/model'
 import { createMemoryLogger } from '../log'
 import { MAX_RECORDS_FLUSH_DELAY_MS, TokenRecordStore } from './record-store'
+import { token } from '../testing/token-fixture'
 
 /**
  * When and how often the records file is written (write-behind, coalescing, the cost-based
@@ -57,33 +58,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 })
 
 const file = join(tmpdir(), `tokendesk-records-memory-${process.pid}-never-created`, 'tokens.json')
-
-function token(id: string, overrides: Partial<Token> = {}): Token {
-  return {
-    id,
-    accountId: 'a1',
-    appId: null,
-    providerId: 'play-oxygen',
-    flow: 'client-jwt',
-    kind: 'JWT',
-    label: `Demo · ${id}`,
-    state: 'live',
-    format: 'jwt',
-    issuedAt: 1_000,
-    expiresAt: 2_000,
-    expirySource: 'jwt-exp',
-    notBefore: null,
-    skewMs: 0,
-    refresh: null,
-    renewal: { policy: { mode: 'fraction', fraction: 0.8 }, method: 'reissue', nextAt: 1_800, lastError: null, failures: 0 },
-    renewals: [],
-    header: { name: 'Authorization', prefix: 'Bearer ' },
-    revocable: false,
-    demo: false,
-    updatedAt: 1_000,
-    ...overrides
-  }
-}
 
 /** The token ids in the records file as last written. */
 function onDisk(): string[] {

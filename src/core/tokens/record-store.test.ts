@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors'
 import type { AuditEvent, Token } from '../../shared/model'
 import { createMemoryLogger } from '../log'
 import { AUDIT_LIMIT, RECORDS_VERSION, TokenRecordStore } from './record-store'
+import { token } from '../testing/token-fixture'
 
 /** The token metadata file (tokens.json) on a real temp directory. */
 
@@ -20,33 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
-
-function token(id: string, overrides: Partial<Token> = {}): Token {
-  return {
-    id,
-    accountId: 'a1',
-    appId: null,
-    providerId: 'play-oxygen',
-    flow: 'client-jwt',
-    kind: 'JWT',
-    label: `Demo · ${id}`,
-    state: 'live',
-    format: 'jwt',
-    issuedAt: 1_000,
-    expiresAt: 2_000,
-    expirySource: 'jwt-exp',
-    notBefore: null,
-    skewMs: 0,
-    refresh: null,
-    renewal: { policy: { mode: 'fraction', fraction: 0.8 }, method: 'reissue', nextAt: 1_800, lastError: null, failures: 0 },
-    renewals: [],
-    header: { name: 'Authorization', prefix: 'Bearer ' },
-    revocable: false,
-    demo: false,
-    updatedAt: 1_000,
-    ...overrides
-  }
-}
 
 const event = (at: number): AuditEvent => ({ at, kind: 'copied', detail: `copied #${at}` })
 
