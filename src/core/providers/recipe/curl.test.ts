@@ -345,12 +345,113 @@ describe('Windows curl.exe commands', () => {
     expect(curlError('"C:\\Program Files\\curl\\bin\\curl.exe -X POST https://x.example.com/t').message).toBe('The command line could not be read: a quote is never closed.')
   })
 
-  it('after the program word, backslashes are still POSIX: continuations and escapes', () => {
+  it('a line continued with \\ is a POSIX shell\'s (Git Bash, WSL), even when it runs curl.exe: backslashes there are escapes', () => {
     const imported = recipeFromCurl(
       ['C:\\Windows\\System32\\curl.exe https://x.example.com/t \\', '  -H "X-Quote: \\"q\\"" \\', "  -H X-Space:\\ a\\ b \\", '  -d a\\=b'].join('\n')
     )
     expect(imported.fields).toMatchObject({ method: 'POST', headers: 'X-Quote: "q"\nX-Space: a b\nContent-Type: application/x-www-form-urlencoded', body: 'a=b' })
     expect(recipeFromCurl('/usr/bin/curl https://x.example.com/t \\\n  -H "X-Path: C:\\\\dir"').fields.headers).toBe('X-Path: C:\\dir')
+  })
+})
+
+/** Quotes a value as Windows programs read their command line (the C runtime's rule for \ before "). */
+const dq = (value: string): string => `"${value.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`
+
+describe('what a terminal or a page puts before curl', () => {
+  const URL_ = 'https://x.example.com/t'
+  const expectPost = (imported: CurlImport): void => {
+    expect(imported.fields).toMatchObject({ method: 'POST', baseUrl: 'https://x.example.com', url: '{{field:baseUrl}}/t', body: 'a=b' })
+  }
+
+  it.each([`sudo curl -X POST ${URL_} -d a=b`, `sudo -E curl -X POST ${URL_} -d a=b`, `sudo -u deploy curl -X POST ${URL_} -d a=b`, `sudo -Eu deploy -H curl -X POST ${URL_} -d a=b`, `sudo -udeploy curl -X POST ${URL_} -d a=b`, `sudo --user deploy -- curl -X POST ${URL_} -d a=b`, `sudo --user=deploy curl -X POST ${URL_} -d a=b`, `$ sudo curl -X POST ${URL_} -d a=b`])(
+    '%s: sudo and its options are skipped, silently',
+    (command) => {
+      const imported = recipeFromCurl(command)
+      expectPost(imported)
+      expect(imported.warnings).toEqual(['Check Token from: it says where the token is in the answer (now json:/access_token).'])
+    }
+  )
+
+  it('VAR=value assignments before curl are skipped with a warning that names them and never quotes a value', () => {
+    const imported = recipeFromCurl(`VAR=x OTHER="a b" API_TOKEN='s3cr3t-value' curl -X POST ${URL_} -d a=b`)
+    expectPost(imported)
+    expect(imported.warnings).toContain('The environment settings before curl (VAR, OTHER, API_TOKEN) were left out: a recipe does not use them.')
+    expect(JSON.stringify(imported)).not.toContain('s3cr3t-value')
+    expectPost(recipeFromCurl(`sudo HTTPS_PROXY=http://proxy:3128 curl -X POST ${URL_} -d a=b`))
+    expectPost(recipeFromCurl(`$ LANG=C curl -X POST ${URL_} -d a=b`))
+  })
+
+  it('a word with = that is not a shell name is not an assignment: the line is still not curl', () => {
+    expect(curlError(`1X=y curl ${URL_}`).message).toBe('This is not a curl command: paste a line that starts with curl.')
+    expect(curlError(`sudo wget ${URL_}`).message).toBe('This is not a curl command: paste a line that starts with curl.')
+  })
+
+  it.each([
+    `PS C:\\Users\\me> curl.exe -X POST ${URL_} -d "a=b"`,
+    `PS C:\\Program Files\\My Tools> curl.exe -X POST ${URL_} -d 'a=b'`,
+    `PS> curl.exe -X POST ${URL_} -d a=b`,
+    `PS C:\\Users\\me> & "C:\\Program Files\\curl\\bin\\curl.exe" -X POST ${URL_} -d "a=b"`,
+    `PS C:\\Users\\me>curl -X POST ${URL_} -d a=b`
+  ])('a PowerShell prompt is dropped: %s', (command) => {
+    expectPost(recipeFromCurl(command))
+  })
+})
+
+describe('Windows lines: backslashes after the program are literal, as cmd and PowerShell keep them', () => {
+  const URL_ = 'https://x.example.com/t'
+
+  it('-u DOMAIN\\user keeps its backslash (curl.exe, a ^ continuation, a PowerShell prompt)', () => {
+    for (const command of [`curl.exe ${URL_} -u CORP\\alice:pw`, `curl ${URL_} ^\r\n  -u CORP\\alice:pw`, `PS C:\\Users\\me> curl ${URL_} -u CORP\\alice:pw`, `C:\\tools\\curl ${URL_} -u CORP\\alice:pw`]) {
+      const imported = recipeFromCurl(command)
+      expect(imported.fields.variables, command).toBe('username=CORP\\alice')
+      expect(imported.secrets, command).toEqual({ password: 'pw' })
+    }
+  })
+
+  it('file paths in ignored options stay whole, and their warnings stay', () => {
+    const imported = recipeFromCurl(`C:\\Windows\\System32\\curl.exe --cacert C:\\certs\\ca.pem -b C:\\temp\\cookies.txt -d @C:\\data\\body.json ${URL_}`)
+    expect(imported.fields).toMatchObject({ baseUrl: 'https://x.example.com', url: '{{field:baseUrl}}/t' })
+    expect(imported.warnings).toEqual(
+      expect.arrayContaining([
+        '--cacert (a CA certificate file) was left out: a recipe cannot use it.',
+        '-b C:\\temp\\cookies.txt reads cookies from a file, which a recipe cannot; add a Cookie header instead.',
+        "-d @C:\\data\\body.json reads a file, which a recipe cannot; paste the file's content into Body."
+      ])
+    )
+  })
+
+  it('\\" in double quotes is a quote (the JSON of Windows docs); backslashes before a closing quote halve', () => {
+    const imported = recipeFromCurl(`curl.exe -X POST ${URL_} -H "Content-Type: application/json" -d "{\\"path\\":\\"C:\\\\temp\\",\\"password\\":\\"hunter2\\"}"`)
+    expect(imported.secrets).toEqual({ password: 'hunter2' })
+    expect(JSON.parse(rendered(imported).body!)).toEqual({ path: 'C:\\temp', password: 'hunter2' })
+    expect(recipeFromCurl(`curl.exe ${URL_} -H "X-Dir: C:\\dir\\\\"`).fields.headers).toBe('X-Dir: C:\\dir\\')
+    expect(recipeFromCurl(`curl.exe ${URL_} -H X-Quote:\\"q\\"`).fields.headers).toBe('X-Quote: "q"')
+  })
+
+  it("PowerShell's '…' keeps everything literal; '' inside is one '", () => {
+    const imported = recipeFromCurl(`PS> curl.exe ${URL_} -H 'X-Path: C:\\dir\\' -H 'X-Name: it''s'`)
+    expect(imported.fields.headers).toBe("X-Path: C:\\dir\\\nX-Name: it's")
+  })
+
+  it('$NAME, ${NAME} and $env:NAME are shell variables, kept as written and left for the user to enter', () => {
+    const imported = recipeFromCurl(`curl.exe -X POST ${URL_} -H "Authorization: Bearer $env:TOKEN" -d "user=\${USER_NAME}&x=$X"`)
+    expect(imported.secrets).toEqual({ Authorization: '' })
+    expect(imported.fields.body).toBe('user=${USER_NAME}&x=${X}')
+    expect(imported.warnings).toContain('The command uses shell variables ($TOKEN, $USER_NAME, $X); they were kept as written.')
+    expect(recipeFromCurl(`curl.exe ${URL_} -H 'X-Price: $5 or $HOME'`).fields.headers).toBe('X-Price: $5 or $HOME')
+  })
+
+  it('a pipe, a redirection or a command separator outside quotes ends the curl command', () => {
+    for (const command of [`curl.exe -X POST ${URL_} -d a=b | jq .`, `curl.exe -X POST ${URL_} -d a=b> out.json`, `curl.exe -X POST ${URL_} -d a=b & echo done`, `curl.exe -X POST ${URL_} -d a=b; echo done`]) {
+      expect(recipeFromCurl(command).fields, command).toMatchObject({ method: 'POST', body: 'a=b', url: '{{field:baseUrl}}/t' })
+    }
+    expect(recipeFromCurl(`curl.exe ${URL_} -H "X-Pipe: a|b>c"`).fields.headers).toBe('X-Pipe: a|b>c')
+  })
+
+  it('an unclosed quote says so', () => {
+    for (const command of [`curl.exe ${URL_} -d "a=b`, `curl.exe ${URL_} -d 'a=b`, `curl.exe ${URL_} -H "X-Dir: C:\\dir\\"`]) {
+      expect(curlError(command).message, command).toBe('The command line could not be read: a quote is never closed.')
+    }
   })
 })
 
@@ -370,6 +471,16 @@ describe('curl properties', () => {
         expect(request.headers[name.toLowerCase()]).toBe(value)
         // A credential-like header never keeps its value in the recipe text.
         if (/^authorization$|api[-_]?key|token|secret|password|passwd/i.test(name)) expect(String(imported.fields.headers)).toMatch(/^[^:]+: ([A-Za-z]+ )?\{\{secret:[^}]+\}\}$/)
+      })
+    )
+  })
+
+  it('random header values quoted as Windows quotes them survive a curl.exe line', () => {
+    const windowsValue = headerValue.filter((value) => !value.includes('$'))
+    fc.assert(
+      fc.property(headerName, windowsValue, (name, value) => {
+        const imported = recipeFromCurl(`curl.exe -X POST https://api.example.com/login -H ${dq(`${name}: ${value}`)}`)
+        expect(rendered(imported).headers[name.toLowerCase()]).toBe(value)
       })
     )
   })

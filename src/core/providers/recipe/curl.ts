@@ -89,21 +89,49 @@ interface Collected {
   warnings: string[]
 }
 
-function tokenize(command: string, variables: Set<string>): string[] {
-  // Line continuations (backslash + newline; Windows cmd's ^ and PowerShell's ` too) are spaces.
-  const joined = command.replace(/\\\r?\n/g, ' ').replace(/[\^`]\r?\n/g, ' ').trim().replace(/^\$\s+/, '')
-  const { program, rest } = splitProgram(joined)
-  if (!quotesBalanced(rest)) throw failed('The command line could not be read: a quote is never closed.')
+/** A shell prompt pasted with the command, and the shell it belongs to. */
+const PROMPTS: ReadonlyArray<{ pattern: RegExp; shell: Shell }> = [
+  { pattern: /^\$\s+/, shell: 'posix' },
+  // PowerShell: "PS C:\Users\me> " or "PS> ".
+  { pattern: /^PS(?: [^>\r\n]*)?>\s*/, shell: 'windows' }
+]
+
+type Shell = 'posix' | 'windows'
+
+/** A program that only Windows runs: curl.exe, or a path from a drive letter (C:\tools\curl). */
+const WINDOWS_PROGRAM = /\.exe$|^[A-Za-z]:[\\/]/i
+
+interface Tokenized {
+  words: string[]
+  /** Names of VAR=value assignments before curl (a POSIX shell passes them to curl's environment). */
+  assigned: string[]
+}
+
+function tokenize(command: string, variables: Set<string>): Tokenized {
+  // Which shell the line was written for, from what only that shell uses. A backslash before a line
+  // break continues a POSIX line, cmd's ^ and PowerShell's ` a Windows one.
+  const posixContinued = /\\\r?\n/.test(command)
+  const windowsContinued = /[\^`]\r?\n/.test(command)
+  // Line continuations are spaces.
+  const joined = command.replace(/\\\r?\n/g, ' ').replace(/[\^`]\r?\n/g, ' ').trim()
+  const prompt = PROMPTS.find((candidate) => candidate.pattern.test(joined))
+  const { program, assigned, rest } = splitProgram(prompt ? joined.replace(prompt.pattern, '') : joined)
+  const shell: Shell = prompt?.shell ?? (posixContinued ? 'posix' : windowsContinued || WINDOWS_PROGRAM.test(program) ? 'windows' : 'posix')
+  return { words: [program, ...(shell === 'windows' ? windowsWords(rest, variables) : posixWords(rest, variables))], assigned }
+}
+
+function posixWords(text: string, variables: Set<string>): string[] {
+  if (!quotesBalanced(text)) throw failed('The command line could not be read: a quote is never closed.')
   let entries: ParseEntry[]
   try {
-    entries = parse(rest, (name: string) => {
+    entries = parse(text, (name: string) => {
       variables.add(name)
       return `\${${name}}`
     })
   } catch {
     throw failed('The command line could not be read: check its quotes.')
   }
-  const words: string[] = [program]
+  const words: string[] = []
   for (const entry of entries) {
     if (typeof entry === 'string') words.push(entry)
     else if ('op' in entry && entry.op === 'glob') words.push(entry.pattern)
@@ -112,29 +140,154 @@ function tokenize(command: string, variables: Set<string>): string[] {
   return words
 }
 
+const WINDOWS_VARIABLE = /\$(?:env:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/y
+const BACKSLASHES = /\\+/y
+
+/**
+ * The arguments as cmd or PowerShell hand them to curl.exe. Backslashes are literal
+ * (--cacert C:\certs\ca.pem, -u CORP\alice), except before a double quote, where the C runtime's
+ * rule applies: 2n backslashes and a quote are n backslashes and a quote that opens or closes, 2n+1
+ * are n and a literal quote, so the "{\"a\":1}" of Windows docs reads {"a":1}. '…' quotes as in
+ * PowerShell ('' inside is one '). $NAME, ${NAME} and $env:NAME outside '…' are kept as ${NAME}, as
+ * the POSIX reading keeps a variable. |, &, ;, < or > outside quotes ends the curl command.
+ */
+function windowsWords(text: string, variables: Set<string>): string[] {
+  const words: string[] = []
+  let word = ''
+  let started = false
+  let quote: '"' | "'" | null = null
+  let at = 0
+  while (at < text.length) {
+    const char = text[at]!
+    if (quote === "'") {
+      if (char === "'" && text[at + 1] === "'") {
+        word += "'"
+        at += 2
+      } else {
+        if (char === "'") quote = null
+        else word += char
+        at++
+      }
+      continue
+    }
+    if (char === '\\') {
+      BACKSLASHES.lastIndex = at
+      const run = BACKSLASHES.exec(text)![0].length
+      started = true
+      if (text[at + run] !== '"') {
+        word += text.slice(at, at + run)
+        at += run
+      } else {
+        word += '\\'.repeat(Math.floor(run / 2))
+        // An odd run escapes the quote; an even one leaves it to open or close.
+        if (run % 2 === 1) word += '"'
+        at += run + (run % 2)
+      }
+      continue
+    }
+    if (char === '$') {
+      WINDOWS_VARIABLE.lastIndex = at
+      const variable = WINDOWS_VARIABLE.exec(text)
+      if (variable) {
+        const name = (variable[1] ?? variable[2] ?? variable[3])!
+        variables.add(name)
+        word += `\${${name}}`
+        started = true
+        at = WINDOWS_VARIABLE.lastIndex
+        continue
+      }
+    }
+    at++
+    if (char === '"') {
+      quote = quote === null ? '"' : null
+      started = true
+    } else if (quote !== null) word += char
+    else if (/\s/.test(char)) {
+      if (started) words.push(word)
+      word = ''
+      started = false
+    } else if (char === "'") {
+      quote = "'"
+      started = true
+    } else if (/[|&;<>]/.test(char)) {
+      break
+    } else {
+      word += char
+      started = true
+    }
+  }
+  if (quote !== null) throw failed('The command line could not be read: a quote is never closed.')
+  if (started) words.push(word)
+  return words
+}
+
+const SPACE = /\s*/y
+
+function skipSpace(text: string, at: number): number {
+  SPACE.lastIndex = at
+  SPACE.exec(text)
+  return SPACE.lastIndex
+}
+
+/** One word from `at`: quotes dropped, backslashes kept (a Windows path), ending at the first space outside quotes. */
+function readWord(text: string, at: number): { word: string; end: number } {
+  let word = ''
+  let quote: string | null = null
+  let index = at
+  for (; index < text.length; index++) {
+    const char = text[index]!
+    if (quote !== null) {
+      if (char === quote) quote = null
+      else word += char
+    } else if (char === '"' || char === "'") quote = char
+    else if (/\s/.test(char)) break
+    else word += char
+  }
+  if (quote !== null) throw failed('The command line could not be read: a quote is never closed.')
+  return { word, end: index }
+}
+
 /**
  * The program word, read apart from the rest: on Windows it is a path whose backslashes are
  * separators (C:\Windows\System32\curl.exe), which a POSIX reading would take for escapes and
  * mangle. Quotes in it are dropped ("C:\Program Files\curl\bin\curl.exe"), backslashes kept; the
  * word ends at the first space outside quotes. PowerShell's call operator before a quoted path
- * (`& "C:\…\curl.exe"`) is dropped. The rest of the line is left to the POSIX reading.
+ * (`& "C:\…\curl.exe"`) is dropped. Before the program, what changes nothing a recipe sends is
+ * skipped: `sudo` with its options, and VAR=value assignments (their names are returned).
  */
-function splitProgram(text: string): { program: string; rest: string } {
-  const start = /^&\s*(?=["'])/.exec(text)?.[0].length ?? 0
-  let program = ''
-  let quote: string | null = null
-  let index = start
-  for (; index < text.length; index++) {
-    const char = text[index]!
-    if (quote !== null) {
-      if (char === quote) quote = null
-      else program += char
-    } else if (char === '"' || char === "'") quote = char
-    else if (/\s/.test(char)) break
-    else program += char
+function splitProgram(text: string): { program: string; assigned: string[]; rest: string } {
+  const assigned: string[] = []
+  let at = /^&\s*(?=["'])/.exec(text)?.[0].length ?? 0
+  for (;;) {
+    const { word, end } = readWord(text, at)
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(word)
+    if (assignment) {
+      assigned.push(assignment[1]!)
+      at = skipSpace(text, end)
+    } else if (word === 'sudo') {
+      at = afterSudoOptions(text, skipSpace(text, end))
+    } else {
+      return { program: word, assigned, rest: text.slice(end) }
+    }
   }
-  if (quote !== null) throw failed('The command line could not be read: a quote is never closed.')
-  return { program, rest: text.slice(index) }
+}
+
+/** sudo's options that take a value (sudo(8)); -h is left out, as alone it is --help. */
+const SUDO_VALUE_LETTERS = new Set(['C', 'D', 'g', 'p', 'R', 'r', 't', 'T', 'U', 'u'])
+const SUDO_VALUE_OPTIONS = new Set(['--chdir', '--close-from', '--group', '--prompt', '--chroot', '--role', '--type', '--command-timeout', '--other-user', '--user'])
+
+/** Where the command after sudo's options starts (-E, -u deploy, -Eu deploy, -udeploy, --user=deploy, --). */
+function afterSudoOptions(text: string, at: number): number {
+  for (;;) {
+    const { word, end } = readWord(text, at)
+    if (!word.startsWith('-')) return at
+    at = skipSpace(text, end)
+    if (word === '--') return at
+    // In a bundle the first letter that takes a value takes the rest of the word, or the next word.
+    const valueAt = word.startsWith('--') ? -1 : [...word.slice(1)].findIndex((letter) => SUDO_VALUE_LETTERS.has(letter)) + 1
+    const takesNext = word.startsWith('--') ? SUDO_VALUE_OPTIONS.has(word) : valueAt === word.length - 1
+    if (takesNext) at = skipSpace(text, readWord(text, at).end)
+  }
 }
 
 /** shell-quote reads an unclosed quote to the end of the line; a pasted command cut short should say so. */
@@ -423,13 +576,15 @@ function normalizeUrl(raw: string, warn: (text: string) => void): URL {
 
 export function recipeFromCurl(command: string): CurlImport {
   const variables = new Set<string>()
-  const words = tokenize(command, variables)
+  const { words, assigned } = tokenize(command, variables)
   if (!isCurl(words[0])) throw failed('This is not a curl command: paste a line that starts with curl.')
   const found = collect(words)
   const warnings = found.warnings
   const warn = (text: string): void => {
     if (!warnings.includes(text)) warnings.push(text)
   }
+  // Named, never quoted: a value set there may be a credential. curl reads some (HTTPS_PROXY, CURL_CA_BUNDLE).
+  if (assigned.length > 0) warn(`The environment settings before curl (${assigned.slice(0, 5).join(', ')}) were left out: a recipe does not use them.`)
   if (found.url === null) throw failed('The curl command has no URL: add the address it calls.')
   if (found.extraUrls > 0) warn('The command names more than one URL; the recipe uses the first.')
 
