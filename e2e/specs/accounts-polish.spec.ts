@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Locator } from '@playwright/test'
 import { expect, NO_DBUS, startBrowserModeApp, test } from '../fixtures'
 import { shoot } from './per-api-helpers'
 
@@ -29,6 +33,7 @@ test('without a keychain: the welcome names no keychain, Settings never calls it
     await page.setViewportSize({ width: 1280, height: 800 })
     await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible()
     await expect(page.getByRole('main')).not.toContainText('in the OS keychain')
+    await expectAbove(page.getByTestId('first-run-prompt'), page.getByRole('heading', { name: 'No accounts yet' }))
 
     await page.getByTestId('first-run-prompt').getByRole('button', { name: 'Use an encrypted vault' }).click()
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
@@ -55,5 +60,41 @@ test('without a keychain: the welcome names no keychain, Settings never calls it
     await expect(page.getByRole('main')).toContainText('in an encrypted vault file protected by your passphrase')
   } finally {
     await app.stop()
+  }
+})
+
+/** `upper` ends above where `lower` starts: the two do not overlap on screen. */
+async function expectAbove(upper: Locator, lower: Locator): Promise<void> {
+  const a = await upper.boundingBox()
+  const b = await lower.boundingBox()
+  expect(a, 'upper element on screen').not.toBeNull()
+  expect(b, 'lower element on screen').not.toBeNull()
+  expect(a!.y + a!.height).toBeLessThanOrEqual(b!.y)
+}
+
+test('without a keychain, the prompt sits above the token list and its header, never over them', async ({}, testInfo) => {
+  testInfo.setTimeout(120_000)
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokendesk-e2e-prompt-'))
+  try {
+    // The demo's accounts, then a launch as a user launches: the default keychain cannot be used.
+    const demo = await startBrowserModeApp(['--demo'], { dataDir, env: NO_DBUS })
+    await expect((await demo.page()).getByRole('heading', { name: 'All tokens' })).toBeVisible()
+    await demo.stop()
+    const app = await startBrowserModeApp([], { dataDir, env: NO_DBUS })
+    try {
+      const page = await app.page()
+      await page.setViewportSize({ width: 1200, height: 760 })
+      const prompt = page.getByTestId('first-run-prompt')
+      await expect(prompt.getByRole('heading', { name: "The system keychain can't be used on this machine" })).toBeVisible()
+      const header = page.getByRole('region', { name: 'All tokens' }).locator('header')
+      await expect(header).toBeVisible()
+      await expectAbove(prompt, header)
+      await expectAbove(prompt, header.getByRole('button', { name: /^Clear expired/ }))
+      await shoot(page, 'web-all-tokens-no-keychain')
+    } finally {
+      await app.stop()
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
   }
 })
