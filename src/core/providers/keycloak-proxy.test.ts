@@ -327,6 +327,15 @@ describe('Keycloak proxy: errors as sentences', () => {
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE')
   })
 
+  it('a proxy login page answered with 401 → "an HTML page", not the client secret', async () => {
+    await addFault({ path: TOKEN_ROUTE, respond: { kind: 'status', status: 401, rawBody: '<!DOCTYPE html><html><body><h1>Sign in</h1></body></html>', contentType: 'text/html; charset=utf-8' } })
+    const error = await rejection(keycloakProxyProvider.issue('grant', input(client('tokendesk-demo')), ctx()))
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE')
+    expect(error.message).toContain('the server answered HTTP 401 with an HTML page')
+    expect(error.message).not.toContain('client secret')
+    expect(error.details?.fields).toEqual({ baseUrl: 'Check the base URL.' })
+  })
+
   it('a 200 without access_token → UPSTREAM_BAD_RESPONSE naming it', async () => {
     await addFault({ path: TOKEN_ROUTE, respond: { kind: 'status', status: 200, body: { token_type: 'Bearer' } } })
     const error = await rejection(keycloakProxyProvider.issue('grant', input(client('tokendesk-demo')), ctx()))
@@ -752,6 +761,40 @@ describe('the error mapper', () => {
     expect(tokenErrorFor(response(499, 'text/plain', 'Client Closed Request'), context()).code).toBe('UPSTREAM_BAD_RESPONSE')
     // JSON without any OAuth or Web API member is an answer, just not one we know: the common sentence.
     expect(tokenErrorFor(response(409, 'application/json', '{"status":"conflict"}'), context()).message).toBe('Keycloak proxy password login failed with HTTP 409.')
+  })
+
+  it('a 401 HTML page (a proxy or single sign-on login page) says so, names the status, and does not blame the client secret', () => {
+    const sentence =
+      "Keycloak proxy password login: the server answered HTTP 401 with an HTML page, not the token endpoint's JSON — most likely the login page of a proxy or single sign-on in front of the token endpoint. Check the base URL, or ask whoever runs that proxy to let requests to api/v1/auth/token through."
+    const pages: Array<[string, string]> = [
+      ['text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Sign in to Contoso</title></head><body><form>…</form></body></html>'],
+      ['text/html', '<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body><center><h1>401 Authorization Required</h1></center><hr><center>nginx</center></body></html>'],
+      ['text/html', '<h1>Unauthorized: Sign in to Contoso</h1>'],
+      ['text/plain', '\uFEFF<!doctype html>\n<title>Sign in to Contoso</title>'],
+      ['application/octet-stream', '<!-- login --><HTML lang="en"><body>Sign in to Contoso</body></HTML>'],
+      ['application/xhtml+xml', '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>Sign in to Contoso</body></html>']
+    ]
+    for (const [contentType, body] of pages) {
+      const error = tokenErrorFor(response(401, contentType, body), context())
+      expect(error.code, body).toBe('UPSTREAM_BAD_RESPONSE')
+      expect(error.message, body).toBe(sentence)
+      expect(error.details, body).toEqual({ status: 401, purpose: 'Keycloak proxy password login', fields: { baseUrl: 'Check the base URL.' } })
+      expect(JSON.stringify(error.toData()), body).not.toMatch(/Contoso|nginx|Authorization Required/)
+    }
+  })
+
+  it('a 401 that is not a page keeps its sentence: empty or plain text is the client secret, a JSON invalid_client too, even labelled text/html', () => {
+    for (const [contentType, body] of [['text/plain', ''], ['text/html', '  \r\n'], ['text/html', 'Unauthorized']] as const) {
+      expect(tokenErrorFor(response(401, contentType, body), context()).message, body).toBe('The client secret was rejected (or the client is unknown or disabled).')
+    }
+    for (const contentType of ['application/json', 'text/html']) {
+      const json = tokenErrorFor(response(401, contentType, JSON.stringify({ error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' })), context())
+      expect(json.code, contentType).toBe('CLIENT_REJECTED')
+      expect(json.message, contentType).toBe('The client secret was rejected (or the client is unknown or disabled).')
+    }
+    // The Web API's own 401 ([Authorize] in front of the controller) is JSON, not a page.
+    const framework = tokenErrorFor(response(401, 'text/html', '{"Message":"Authorization has been denied for this request."}'), context())
+    expect(framework.message).not.toContain('HTML page')
   })
 
   it('a client ID that contains a credential is not quoted back', () => {

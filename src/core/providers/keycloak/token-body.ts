@@ -142,6 +142,18 @@ export function hasHtmlRoot(text: string): boolean {
 }
 
 /**
+ * Whether an answer is an HTML page: markup labelled text/html (or XHTML), or markup that starts as a
+ * page does (a DOCTYPE html, an `<html>` root) whatever its label says, as a proxy's or a single
+ * sign-on's login page may come as text/plain. A body that is not markup (empty, JSON, plain words)
+ * is no page, even labelled text/html.
+ */
+export function isHtmlPage(contentType: string | undefined, body: string): boolean {
+  // trimStart drops a BOM too.
+  if (!body.trimStart().startsWith('<')) return false
+  return /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(contentType ?? '') || /^\s*<!DOCTYPE\s+html(?=[\s>])/i.test(body) || hasHtmlRoot(body)
+}
+
+/**
  * Reads a DataContract XML document into its members: `<AccessTokenResponse>` / `<TokenRequest>` /
  * `<Error>` as element → text, and the `Dictionary<string,string>` Keycloak errors come in as
  * Key → Value. Null when it is not XML we understand, and for an HTML page (with or without a

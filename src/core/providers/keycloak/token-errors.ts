@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/errors'
 import type { HttpResponse } from '../../http/client'
 import { unexpectedStatus } from '../common'
-import { readAnswer, stringMember } from './token-body'
+import { isHtmlPage, readAnswer, stringMember } from './token-body'
 
 /**
  * Keycloak's token-endpoint errors (seed-apis.md §4.3), passed through by the proxy, and the Web API
@@ -147,6 +147,15 @@ export function tokenErrorFor(response: HttpResponse, context: TokenErrorContext
     }
   }
 
+  // A 401 page is a reverse proxy's or single sign-on's login page in front of Keycloak, which never
+  // answers in HTML: the client secret was not even looked at. The page itself is not quoted.
+  if (status === 401 && frameworkMessage === undefined && isHtmlPage(response.headers['content-type'], response.body)) {
+    return new AppError(
+      'UPSTREAM_BAD_RESPONSE',
+      `${context.purpose}: the server answered HTTP 401 with an HTML page, not the token endpoint's JSON — most likely the login page of a proxy or single sign-on in front of the token endpoint. Check the base URL, or ask whoever runs that proxy to let requests to api/v1/auth/token through.`,
+      { ...details, fields: { baseUrl: 'Check the base URL.' } }
+    )
+  }
   // A bare 401 (Keycloak answers a non-Basic Authorization header without client_id so).
   if (status === 401 && answer === null) return new AppError('CLIENT_REJECTED', CLIENT_SECRET_SENTENCE, details)
   if (answer === null && status < 500 && status !== 429) {
