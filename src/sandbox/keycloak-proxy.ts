@@ -59,11 +59,43 @@ interface UserSession {
 /** acr of a fresh authentication without step-up levels (password grant, service account). */
 const ACR_FRESH_LOGIN = '1'
 
+interface RefreshTokenUse {
+  uses: number
+  /** The token's exp (unix seconds); null for an offline token, which has none. */
+  expiresAt: number | null
+}
+
+/**
+ * An expired refresh token is refused before its uses are read, so its entry can go. Swept at most
+ * once per this many seconds of the sandbox clock, and only entries expired at least this long ago:
+ * a request that verified the token just before it expired still finds its count.
+ */
+const REFRESH_USE_SWEEP_SECONDS = 60
+
 export class KeycloakStore {
   readonly sessions = new Map<string, UserSession>()
-  readonly refreshTokenUses = new Map<string, number>()
+  /** Uses per refresh-token jti, for revokeRefreshToken. */
+  readonly refreshTokenUses = new Map<string, RefreshTokenUse>()
+  private lastSweep: number | null = null
   /** Realm "not before" (push revocation): tokens issued earlier are stale. */
   notBefore = 0
+
+  refreshTokenUseCount(jti: string): number {
+    return this.refreshTokenUses.get(jti)?.uses ?? 0
+  }
+
+  /** Counts one use of a refresh token; `now` is the sandbox clock (unix seconds). */
+  recordRefreshTokenUse(jti: string, expiresAt: number | null, now: number): void {
+    // Amortised: a sweep walks every entry, so it runs once per period, not per use. A clock set
+    // back (a clock offset, a fake clock) starts a new period.
+    if (this.lastSweep === null || now - this.lastSweep >= REFRESH_USE_SWEEP_SECONDS || now < this.lastSweep) {
+      this.lastSweep = now
+      for (const [key, use] of this.refreshTokenUses) {
+        if (use.expiresAt !== null && use.expiresAt + REFRESH_USE_SWEEP_SECONDS <= now) this.refreshTokenUses.delete(key)
+      }
+    }
+    this.refreshTokenUses.set(jti, { uses: this.refreshTokenUseCount(jti) + 1, expiresAt })
+  }
 
   logoutAll(): number {
     let count = 0
@@ -432,7 +464,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
     const { revokeRefreshToken, refreshTokenMaxReuse } = ctx.settings.refresh
     if (revokeRefreshToken) {
       if (session.clientDetached) throw new OAuthError(400, 'invalid_grant', "Session doesn't have required client")
-      const uses = store().refreshTokenUses.get(payload.jti) ?? 0
+      const uses = store().refreshTokenUseCount(payload.jti)
       if (uses > refreshTokenMaxReuse) {
         session.clientDetached = true
         throw new OAuthError(400, 'invalid_grant', 'Maximum allowed refresh token reuse exceeded')
@@ -447,7 +479,7 @@ export function registerKeycloakProxy(app: FastifyInstance, ctx: SandboxContext)
       const asked = new Set(fields.scope.split(' '))
       scope = scopeString(client, granted.filter((item) => asked.has(item)))
     }
-    store().refreshTokenUses.set(payload.jti, (store().refreshTokenUses.get(payload.jti) ?? 0) + 1)
+    store().recordRefreshTokenUse(payload.jti, typeof payload.exp === 'number' ? payload.exp : null, ctx.nowSeconds())
     return userTokens(request, session, user, scope, payload.typ === 'Offline')
   }
 
