@@ -1,6 +1,26 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+
+const SONNER_INJECTOR = 'function __insertCSS(code) {'
+
+/**
+ * sonner adds its stylesheet in a <style> element when it is imported. The page's CSP
+ * (style-src 'self') refuses that, and Chromium logs an error at every start. The same sheet is
+ * bundled from sonner/dist/styles.css (TokenToaster.tsx), so the injector is made a no-op. If a
+ * sonner update changes the injector, the build fails here instead of the errors coming back.
+ */
+function sonnerWithoutStyleInjection(): Plugin {
+  return {
+    name: 'tokendesk:sonner-without-style-injection',
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]sonner[\\/]dist[\\/]index\.mjs$/.test(id)) return null
+      if (!code.includes(SONNER_INJECTOR)) throw new Error(`sonner no longer defines "${SONNER_INJECTOR}": check how it injects its styles`)
+      return { code: code.replace(SONNER_INJECTOR, `${SONNER_INJECTOR} return;`), map: null }
+    }
+  }
+}
 
 /**
  * main: ESM, dependencies externalized (keytar is native, electron-store is ESM).
@@ -34,6 +54,6 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     },
-    plugins: [react()]
+    plugins: [react(), sonnerWithoutStyleInjection()]
   }
 })

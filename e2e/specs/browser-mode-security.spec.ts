@@ -86,6 +86,28 @@ test('without its launch link the page explains what to do instead of failing si
   await expect(page.getByRole('heading', { name: 'This page needs its launch link' })).toBeVisible()
 })
 
+test('the page breaks none of its own CSP rules and logs no error while it starts', async ({}, testInfo) => {
+  testInfo.setTimeout(90_000)
+  const { startBrowserModeApp } = await import('../fixtures')
+  const app = await startBrowserModeApp()
+  try {
+    const page = await app.browser.newPage()
+    const errors: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(app.url!)
+    await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible()
+    // The toast library is loaded: before the fix, the CSP refused its style injection here.
+    await expect(page.getByRole('region', { name: /Notifications/ })).toBeAttached()
+    await page.waitForTimeout(300)
+    expect(errors).toEqual([])
+  } finally {
+    await app.stop()
+  }
+})
+
 test('the page CSP blocks inline script, injected handlers, foreign scripts and foreign connections', async ({ appPage }) => {
   // eval cannot be probed from here: page.evaluate runs through DevTools, which CSP does not
   // govern. The unit tests assert the policy has no 'unsafe-eval'.
