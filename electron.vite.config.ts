@@ -54,6 +54,8 @@ export default defineConfig({
       minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     },
+    // Radix's scroll lock adds a <style> element the CSP refuses: see lib/style-singleton.ts.
+    resolve: { alias: { 'react-style-singleton': resolve('src/renderer/src/lib/style-singleton.ts') } },
     plugins: [react(), sonnerWithoutStyleInjection()]
   }
 })

@@ -86,7 +86,7 @@ test('without its launch link the page explains what to do instead of failing si
   await expect(page.getByRole('heading', { name: 'This page needs its launch link' })).toBeVisible()
 })
 
-test('the page breaks none of its own CSP rules and logs no error while it starts', async ({}, testInfo) => {
+test('the page breaks none of its own CSP rules and logs no error while it starts and opens a dialog', async ({}, testInfo) => {
   testInfo.setTimeout(90_000)
   const { startBrowserModeApp } = await import('../fixtures')
   const app = await startBrowserModeApp()
@@ -101,6 +101,16 @@ test('the page breaks none of its own CSP rules and logs no error while it start
     await expect(page.getByRole('heading', { name: 'No accounts yet' })).toBeVisible()
     // The toast library is loaded: before the fix, the CSP refused its style injection here.
     await expect(page.getByRole('region', { name: /Notifications/ })).toBeAttached()
+    // A modal dialog locks the page's scroll (Radix, through react-remove-scroll) with a style
+    // sheet of its own: it applies, and is gone when the dialog closes.
+    const bodyOverflow = (): Promise<string> => page.evaluate(() => getComputedStyle(document.body).overflow)
+    expect(await bodyOverflow()).not.toBe('hidden')
+    await page.getByRole('button', { name: 'Add account' }).first().click()
+    await expect(page.getByRole('dialog')).toBeVisible()
+    await expect.poll(bodyOverflow).toBe('hidden')
+    await page.keyboard.press('Escape')
+    await expect(page.getByRole('dialog')).toHaveCount(0)
+    await expect.poll(bodyOverflow).not.toBe('hidden')
     await page.waitForTimeout(300)
     expect(errors).toEqual([])
   } finally {
