@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { test as base, _electron, chromium, type Browser, type Page } from '@playwright/test'
+import { test as base, _electron, chromium, expect, type Browser, type Page } from '@playwright/test'
 import { electronAvailability } from '../scripts/electron-binary'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -23,6 +23,26 @@ export interface LaunchedApp {
   output: () => string
   page(): Promise<Page>
   stop(): Promise<number | null>
+}
+
+/** A test that provokes page problems on purpose (the CSP probe) says so with this annotation. */
+export const EXPECTS_PAGE_PROBLEMS = 'expects-page-problems'
+
+/** Every page problem of the running test, whichever app it launched (tests in a worker run one at a time). */
+const problemsOfThisTest: string[] = []
+
+/**
+ * Collects what a developer would see as red in the page's console and no test asserts on its
+ * own: uncaught exceptions, and resources or styles the page's own CSP refused (a library adding a
+ * <style> element did, twice). The automatic `pageProblemsGuard` fixture fails a test that leaves any.
+ */
+function watchPage(page: Page): Page {
+  const record = (problem: string): number => problemsOfThisTest.push(problem)
+  page.on('pageerror', (error) => record(`uncaught: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) record(`CSP: ${message.text()}`)
+  })
+  return page
 }
 
 /**
@@ -77,7 +97,7 @@ export async function startBrowserModeApp(
     browser,
     output: () => output,
     page: async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 760 } })
+      const page = watchPage(await browser.newPage({ viewport: { width: 1200, height: 760 } }))
       await page.goto(url)
       return page
     },
@@ -103,7 +123,7 @@ async function startElectronApp(): Promise<LaunchedApp> {
     url: undefined,
     dataDir,
     output: () => output,
-    page: () => app.firstWindow(),
+    page: async () => watchPage(await app.firstWindow()),
     stop: async () => {
       await app.close()
       rmSync(dataDir, { recursive: true, force: true })
@@ -115,6 +135,7 @@ async function startElectronApp(): Promise<LaunchedApp> {
 interface Fixtures {
   app: LaunchedApp
   appPage: Page
+  pageProblemsGuard: undefined
 }
 
 interface Options {
@@ -129,9 +150,20 @@ export const test = base.extend<Fixtures & Options>({
     await use(app)
     await app.stop()
   },
+  pageProblemsGuard: [
+    async ({}, use, testInfo) => {
+      problemsOfThisTest.length = 0
+      await use(undefined)
+      const expected = testInfo.annotations.some((a) => a.type === EXPECTS_PAGE_PROBLEMS)
+      // A test that already failed keeps its own error as the one reported.
+      if (!expected && testInfo.status === testInfo.expectedStatus) expect(problemsOfThisTest, 'uncaught exceptions or CSP violations in the page').toEqual([])
+    },
+    { auto: true }
+  ],
   appPage: async ({ app }, use) => {
     await use(await app.page())
   }
 })
 
-export { expect } from '@playwright/test'
+
+export { expect }
