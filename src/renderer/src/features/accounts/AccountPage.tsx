@@ -41,6 +41,15 @@ export function plural(noun: string): string {
   return word.endsWith('s') ? word : `${word}s`
 }
 
+/** What an import did, in words: a server listing only apps already here imported nothing new. */
+export function importSummary(imported: number, alreadyPresent: number, noun = 'app'): string {
+  const count = (n: number): string => `${n} ${n === 1 ? noun : plural(noun).toLowerCase()}`
+  if (imported === 0 && alreadyPresent === 0) return `The server lists no ${plural(noun).toLowerCase()} to import.`
+  if (imported === 0) return `Nothing new to import: the server's ${count(alreadyPresent)} ${alreadyPresent === 1 ? 'is' : 'are'} already here.`
+  const already = alreadyPresent > 0 ? `; ${alreadyPresent} already here` : ''
+  return `Imported ${count(imported)}${already}. Their secrets are not listed by the server: add each with Edit.`
+}
+
 function capital(noun: string): string {
   return noun.charAt(0).toUpperCase() + noun.slice(1)
 }
@@ -210,11 +219,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
     setImporting(false)
     if (!result.ok) return setActionResult({ ok: false, error: result.error })
     for (const app of result.value.imported) useAccountsStore.getState().appSaved(app)
-    const n = result.value.imported.length
-    setActionResult({
-      ok: true,
-      text: `Imported ${n} ${n === 1 ? (noun ?? 'app') : plural(noun ?? 'app').toLowerCase()}${result.value.alreadyPresent ? `; ${result.value.alreadyPresent} already here` : ''}. Their secrets are not listed by the server: add each with Edit.`
-    })
+    setActionResult({ ok: true, text: importSummary(result.value.imported.length, result.value.alreadyPresent, noun) })
   }
 
   const runFlow = async (flow: FlowSpec, app?: App): Promise<AppErrorData | null> => {

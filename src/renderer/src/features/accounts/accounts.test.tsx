@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SecretsStatus } from '../../../../shared/contract'
 import type { Account, App as AppRecord, Token } from '../../../../shared/model'
 import { App } from '../../App'
+import { importSummary } from './AccountPage'
 import { useAccountsStore } from '../../store/accounts-store'
 import { useAppStore, wireBridge } from '../../store/app-store'
 import { fakeBridge } from '../../test/fake-bridge'
@@ -390,5 +391,15 @@ describe('settings polish', () => {
     await user.click(within(create).getByRole('button', { name: 'Create vault and use it' }))
     await waitFor(() => expect(requestOf(fake, 'secrets.chooseBackend')).toEqual({ backend: 'vault', moveSecrets: false }))
     expect(fake.calls.indexOf('vault.create')).toBeLessThan(fake.calls.indexOf('secrets.chooseBackend'))
+  })
+})
+
+describe('the import summary', () => {
+  it('says what an import did, and does not talk of secrets when nothing was imported', () => {
+    expect(importSummary(3, 0)).toBe('Imported 3 apps. Their secrets are not listed by the server: add each with Edit.')
+    expect(importSummary(1, 2)).toBe('Imported 1 app; 2 already here. Their secrets are not listed by the server: add each with Edit.')
+    expect(importSummary(0, 2)).toBe("Nothing new to import: the server's 2 apps are already here.")
+    expect(importSummary(0, 1, 'client')).toBe("Nothing new to import: the server's 1 client is already here.")
+    expect(importSummary(0, 0, 'client')).toBe('The server lists no clients to import.')
   })
 })
