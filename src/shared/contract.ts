@@ -114,7 +114,12 @@ export const LoginCheckSchema = z.object({
   message: z.string(),
   /** What the check got back, never a value: "Admin-Token (opaque, 36 characters)". */
   facts: z.array(z.string()),
-  ms: z.number()
+  ms: z.number(),
+  /**
+   * What the check proved: the credentials (a login worked; the default), or only that the
+   * address is the API (Keycloak without a client: nothing can log in yet).
+   */
+  checked: z.enum(['credentials', 'address']).optional()
 })
 
 export const RecipeTestSchema = z.object({

@@ -152,9 +152,10 @@ describe('Keycloak proxy: test login', () => {
     const { ctx, requests } = scripted({ status: 400, body: { error: 'unsupported_grant_type' } })
     const check = await keycloakProxyProvider.testLogin!(input(null), ctx)
     expect(check).toEqual({
-      message: 'The Keycloak token proxy answers. Add a client to log in.',
+      message: 'The Keycloak token proxy answers at this address. The user name and password are not checked yet: Keycloak logs in only through a client, so the first Issue token of a client checks them.',
       facts: ['POST api/v1/auth/token without a grant → HTTP 400 unsupported_grant_type'],
-      ms: 9
+      ms: 9,
+      checked: 'address'
     })
     expect(requests[0]).toMatchObject({ purpose: 'Keycloak proxy check', body: '{}' })
   })

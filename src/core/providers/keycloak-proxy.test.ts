@@ -506,9 +506,10 @@ describe('Keycloak proxy: test login', () => {
     expect(check.message).toBe('Logged in as demo.user with client tokendesk-demo; access token 5 min, refresh token with no expiry (offline).')
   })
 
-  it('without a client: proves the endpoint answers and asks for a client', async () => {
-    const check = await keycloakProxyProvider.testLogin(input(null), ctx())
-    expect(check.message).toBe('The Keycloak token proxy answers. Add a client to log in.')
+  it('without a client: proves only the address, and says the password is not checked yet', async () => {
+    const check = await keycloakProxyProvider.testLogin(input(null, account({ password: 'wrong' })), ctx())
+    expect(check.checked).toBe('address')
+    expect(check.message).toBe('The Keycloak token proxy answers at this address. The user name and password are not checked yet: Keycloak logs in only through a client, so the first Issue token of a client checks them.')
   })
 
   it('without a client, at a wrong address: "Check the base URL"', async () => {

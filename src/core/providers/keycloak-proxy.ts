@@ -359,7 +359,7 @@ async function testLogin(input: FlowInput, ctx: ProviderContext): Promise<LoginC
   return { message: `${who}; ${access}, ${refresh}.`, facts, ms: ctx.now() - started }
 }
 
-/** Without a client nothing can log in, but an empty request proves the address is a Keycloak token proxy. */
+/** Without a client nothing can log in, but an empty request proves the address is a Keycloak token proxy: said as such, never as a login. */
 async function probeEndpoint(input: FlowInput, ctx: ProviderContext, started: number): Promise<LoginCheck> {
   const purpose = 'Keycloak proxy check'
   const response = await ctx.http.request({
@@ -376,9 +376,10 @@ async function probeEndpoint(input: FlowInput, ctx: ProviderContext, started: nu
   const error = answer ? stringMember(answer, 'error') : undefined
   if (response.status === 400 && error !== undefined) {
     return {
-      message: 'The Keycloak token proxy answers. Add a client to log in.',
+      message: 'The Keycloak token proxy answers at this address. The user name and password are not checked yet: Keycloak logs in only through a client, so the first Issue token of a client checks them.',
       facts: [`POST ${TOKEN_PATH} without a grant → HTTP 400 ${error}`],
-      ms: ctx.now() - started
+      ms: ctx.now() - started,
+      checked: 'address'
     }
   }
   throw tokenErrorFor(response, { grant: 'password', clientId: '(none)', purpose, secrets: [] })

@@ -11,7 +11,7 @@ import { isTypingTarget } from '../shortcuts/keys'
 import { TokenList } from '../tokens'
 import { ConfirmDialog, DialogFrame } from './dialogs'
 import { hostOf } from './draft'
-import { EntityForm } from './EntityForm'
+import { EntityForm, LoginResult, type Check } from './EntityForm'
 import { ErrorCallout } from './ErrorCallout'
 import { issueToken, IssueButton } from './IssueButton'
 import { ProviderMark } from './ProviderMark'
@@ -25,7 +25,7 @@ type Pending =
   | { kind: 'confirm-flow'; flow: FlowSpec; app?: App }
   | null
 
-type LoginState = { status: 'busy' } | { status: 'ok'; value: LoginCheck } | { status: 'error'; error: AppErrorData } | null
+type LoginState = Exclude<Check<LoginCheck>, { status: 'idle' }> | null
 
 export function primaryFlow(provider: ProviderInfo | undefined, target: 'account' | 'app'): FlowSpec | undefined {
   return provider?.flows.find((f) => f.target === target && f.primary && f.produces === 'token')
@@ -219,7 +219,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
     setImporting(false)
     if (!result.ok) return setActionResult({ ok: false, error: result.error })
     for (const app of result.value.imported) useAccountsStore.getState().appSaved(app)
-    setActionResult({ ok: true, text: importSummary(result.value.imported.length, result.value.alreadyPresent, noun) })
+    setActionResult({ ok: true, text: importSummary(result.value.imported.length, result.value.alreadyPresent, noun ?? undefined) })
   }
 
   const runFlow = async (flow: FlowSpec, app?: App): Promise<AppErrorData | null> => {
@@ -301,22 +301,7 @@ export function AccountPage({ accountId }: { accountId: string }): JSX.Element {
           <LogIn size={16} aria-hidden="true" /> Testing the login{host ? ` at ${host}` : ''}…
         </p>
       )}
-      {login?.status === 'ok' && (
-        <div className="callout callout-ok" role="status" data-testid="test-login-result">
-          <CircleCheck size={16} aria-hidden="true" />
-          <div>
-            <p className="callout-text">{login.value.message}</p>
-            {login.value.facts.length > 0 && (
-              <ul className="facts">
-                {login.value.facts.map((f) => (
-                  <li key={f}>{f}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        </div>
-      )}
-      {login?.status === 'error' && <ErrorCallout error={login.error} testId="test-login-result" />}
+      {login && login.status !== 'busy' && <LoginResult check={login} />}
       {importing && (
         <p className="callout callout-info" role="status">
           <Download size={16} aria-hidden="true" /> Importing from the server…

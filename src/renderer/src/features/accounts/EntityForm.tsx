@@ -1,4 +1,4 @@
-import { CircleCheck, FlaskConical, LogIn, Sparkles } from 'lucide-react'
+import { CircleCheck, FlaskConical, Info, LogIn, Sparkles } from 'lucide-react'
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type JSX, type ReactNode } from 'react'
 import type { LoginCheck, RecipeTest } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
@@ -32,13 +32,18 @@ export interface EntityFormProps {
   onCancel(): void
 }
 
-type Check<T> = { status: 'idle' } | { status: 'busy' } | { status: 'ok'; value: T } | { status: 'error'; error: AppErrorData }
+export type Check<T> = { status: 'idle' } | { status: 'busy' } | { status: 'ok'; value: T } | { status: 'error'; error: AppErrorData }
 
-function LoginResult({ check }: { check: Check<LoginCheck> }): JSX.Element | null {
+/**
+ * A Test login's answer. A check that reached the API but could not try the credentials (Keycloak
+ * with no client yet) is shown as information, never as a green success.
+ */
+export function LoginResult({ check }: { check: Check<LoginCheck> }): JSX.Element | null {
   if (check.status === 'ok') {
+    const addressOnly = check.value.checked === 'address'
     return (
-      <div className="callout callout-ok" role="status" data-testid="test-login-result">
-        <CircleCheck size={16} aria-hidden="true" />
+      <div className={addressOnly ? 'callout callout-info' : 'callout callout-ok'} role="status" data-testid="test-login-result">
+        {addressOnly ? <Info size={16} aria-hidden="true" /> : <CircleCheck size={16} aria-hidden="true" />}
         <div>
           <p className="callout-text">{check.value.message}</p>
           {check.value.facts.length > 0 && (
@@ -175,7 +180,8 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
   }
 
   const testLogin = async (): Promise<void> => {
-    if (!complete()) return
+    // An incomplete form shows its field messages; an answer about earlier values would mislead.
+    if (!complete()) return setLogin({ status: 'idle' })
     setLogin({ status: 'busy' })
     const api = bridge().api
     const request = props.savedId ? { id: props.savedId, draft: wireDraft() } : { draft: wireDraft() }
@@ -184,7 +190,7 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
   }
 
   const testRecipe = async (): Promise<void> => {
-    if (!complete()) return
+    if (!complete()) return setRecipeCheck({ status: 'idle' })
     setRecipeCheck({ status: 'busy' })
     const api = bridge().api
     const request = props.savedId ? { id: props.savedId, draft: wireDraft() } : { draft: wireDraft() }

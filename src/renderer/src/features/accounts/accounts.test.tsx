@@ -171,6 +171,26 @@ describe('the generated form', () => {
     const failure = await within(dialog).findByRole('alert')
     expect(failure).toHaveTextContent('Respoke refused the admin login: wrong user name or password.')
     expect(failure).toHaveTextContent('Fix: Check the credentials')
+
+    // Emptied a required field: its message shows, and the answer about the earlier values goes.
+    await user.clear(within(dialog).getByLabelText('Base URL'))
+    await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
+    expect(within(dialog).queryByTestId('test-login-result')).toBeNull()
+    expect(within(dialog).queryByText('Respoke refused the admin login: wrong user name or password.')).toBeNull()
+  })
+
+  it('a Test login that reached the API without trying the credentials is information, not a success', async () => {
+    const user = userEvent.setup()
+    start({}, { 'accounts.testLogin': () => ({ ok: true, value: { message: 'The proxy answers at this address.', facts: [], ms: 5, checked: 'address' } }) })
+    const dialog = await openAddAccount(user, /Respoke/)
+    await user.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:4100/respoke/v1')
+    await user.type(within(dialog).getByLabelText('Admin user name'), 'demo-admin')
+    await user.type(within(dialog).getByLabelText('Admin password'), 'pw')
+    await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
+    const result = await within(dialog).findByTestId('test-login-result')
+    expect(result).toHaveTextContent('The proxy answers at this address.')
+    expect(result).toHaveClass('callout-info')
+    expect(result).not.toHaveClass('callout-ok')
   })
 
   it('a recipe derives its secret inputs from {{secret:…}} placeholders and fills itself from curl', async () => {
