@@ -833,3 +833,52 @@ describe('more of what a user sees', () => {
     expect(await callError(restarted, 'tokens.reveal', { id: token.id })).toEqual({ code: 'TOKEN_NOT_FOUND', message: 'The value of Corp · my-app · access is no longer in the token cache. Issue a new one.', details: { tokenId: token.id } })
   })
 })
+
+describe('owners and secrets, per account', () => {
+  async function twoPaws(core: Core, server: ReturnType<typeof keycloakScript>) {
+    /** A session token whose own prefix says it expires at START + `expiresAfterMs`. */
+    const session = (expiresAfterMs = 100_000): Answer => ({ status: 200, body: { session_token: `${(START + expiresAfterMs) / 1000}:${'cd'.repeat(32)}` } })
+    const ids: string[] = []
+    for (const name of ['Paw A', 'Paw B']) {
+      const account = await call(core, 'accounts.create', { providerId: 'pocketpaw', name, fields: { baseUrl: 'https://paw.example.test' }, secrets: { masterToken: MASTER } })
+      server.answers.push(session())
+      await call(core, 'tokens.issue', { accountId: account.id })
+      ids.push(account.id)
+    }
+    return { ids, session }
+  }
+
+  it('a policy for one account leaves another account’s tokens alone; clear expired without an account clears every account', async () => {
+    const { timers, server, core } = await setup()
+    const { ids } = await twoPaws(core, server)
+    expect((await call(core, 'renewal.setPolicy', { accountId: ids[0]!, policy: { mode: 'off' } })).tokensUpdated).toBe(1)
+    expect(core.tokens.list().map((t) => t.renewal.nextAt)).toEqual([null, START + 80_000])
+    await call(core, 'renewal.setPolicy', { accountId: ids[1]!, policy: { mode: 'off' } })
+    await advance(timers, core, 100_000)
+    expect(await call(core, 'tokens.clearExpired', {})).toEqual({ removed: 2 })
+  })
+
+  it('an account-level token is renewed by issuing again', async () => {
+    const { timers, server, core } = await setup()
+    const { session } = await twoPaws(core, server)
+    server.answers.push(session(180_000), session(180_000))
+    const token = core.tokens.list()[0]!
+    await advance(timers, core, 80_000)
+    expect(core.tokens.list().find((t) => t.id === token.id)).toMatchObject({ state: 'live', expiresAt: START + 180_000, renewals: [{ at: START + 80_000 }] })
+  })
+
+  it('a refresh error quoting the password (not part of the refresh request) has it blanked, in the message and in the details', async () => {
+    const { server, core, owner } = await setup()
+    server.answers.push(granted(100))
+    const token = await call(core, 'tokens.issue', owner)
+    server.answers.push({ status: 503, body: { error: 'temporarily_unavailable', error_description: `cannot check ${PASSWORD} now` } })
+    const failed = await callError(core, 'tokens.refresh', { id: token.id })
+    expect(failed.message).toContain('[redacted]')
+    expect(JSON.stringify(failed)).not.toContain(PASSWORD)
+    server.answers.push({ status: 400, body: { error: 'invalid_grant', error_description: `refresh of ${PASSWORD} refused` } }, busy())
+    const dead = await callError(core, 'tokens.refresh', { id: token.id })
+    expect(JSON.stringify(dead)).not.toContain(PASSWORD)
+    expect(JSON.stringify(only(core).renewal.lastError)).not.toContain(PASSWORD)
+    expect(JSON.stringify(await auditOf(core, token.id))).not.toContain(PASSWORD)
+  })
+})
