@@ -882,3 +882,52 @@ describe('owners and secrets, per account', () => {
     expect(JSON.stringify(await auditOf(core, token.id))).not.toContain(PASSWORD)
   })
 })
+
+describe('logging out at the server', () => {
+  async function respokeSession(core: Core, server: ReturnType<typeof keycloakScript>) {
+    const account = await call(core, 'accounts.create', {
+      providerId: 'respoke',
+      name: 'Resp',
+      fields: { baseUrl: 'https://respoke.example.test', username: 'admin' },
+      secrets: { password: 'admin-password-1' }
+    })
+    const app = await call(core, 'apps.create', {
+      accountId: account.id,
+      name: 'Phone',
+      fields: { appId: 'aa000000-0000-4000-8000-000000000001', endpointId: 'ann', ttl: 600 },
+      secrets: { appSecret: 'app-secret-value-1' }
+    })
+    server.answers.push({ status: 200, body: { tokenId: 'token-id-value-1' } }, { status: 200, body: { token: 'app-token-value-0001' } })
+    return call(core, 'tokens.issue', { accountId: account.id, appId: app.id })
+  }
+
+  it('a revocable token is ended at the server, then shown revoked with no value and no timer; a second revoke sends nothing', async () => {
+    const { server, core } = await setup()
+    const session = await respokeSession(core, server)
+    expect(session).toMatchObject({ kind: 'App-Token', revocable: true, state: 'live' })
+    server.answers.push({ status: 500, body: { error: 'down' } })
+    expect((await callError(core, 'tokens.revoke', { id: session.id })).code).toBe('UPSTREAM_ERROR')
+    expect(only(core).state).toBe('live')
+    server.answers.push({ status: 204, body: {} })
+    const revoked = await call(core, 'tokens.revoke', { id: session.id })
+    expect(server.requests.at(-1)).toMatchObject({ method: 'DELETE', headers: { 'App-Token': 'app-token-value-0001' } })
+    expect(revoked).toMatchObject({ id: session.id, state: 'revoked', renewal: { nextAt: null }, updatedAt: START })
+    expect((await auditOf(core, session.id)).at(-1)).toMatchObject({ kind: 'revoked', detail: 'logged out at the server' })
+    expect(await callError(core, 'tokens.reveal', { id: session.id })).toMatchObject({ code: 'TOKEN_REVOKED' })
+    expect(core.tokens.scheduledCount).toBe(0)
+    const requests = server.requests.length
+    expect(await call(core, 'tokens.revoke', { id: session.id })).toMatchObject({ state: 'revoked' })
+    expect(server.requests).toHaveLength(requests)
+  })
+
+  it('a token that cannot be revoked says so and stays as it was', async () => {
+    const { server, core, owner } = await setup()
+    server.answers.push(granted(100))
+    const token = await call(core, 'tokens.issue', owner)
+    expect(await callError(core, 'tokens.revoke', { id: token.id })).toEqual({
+      code: 'NOT_SUPPORTED',
+      message: 'Keycloak token proxy cannot revoke a access at the server. Forget removes it from TokenDesk; it stays valid until it expires.'
+    })
+    expect(only(core).state).toBe('live')
+  })
+})
