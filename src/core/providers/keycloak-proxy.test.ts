@@ -251,11 +251,11 @@ describe('Keycloak proxy: errors as sentences', () => {
     ['wrong client secret', () => input(client('tokendesk-demo', { secret: 'wrong-secret' })), 'CLIENT_REJECTED', 'The client secret was rejected (or the client is unknown or disabled).'],
     ['unknown client', () => input(client('no-such-client', { secret: 'whatever' })), 'CLIENT_REJECTED', 'The client secret was rejected (or the client is unknown or disabled).'],
     ['disabled client', () => input(client('tokendesk-disabled')), 'CLIENT_REJECTED', 'The client secret was rejected (or the client is unknown or disabled).'],
-    ['password grant not allowed', () => input(client('tokendesk-service')), 'CLIENT_REJECTED', /turn on "Direct access grants"/],
-    ['service accounts off', () => input(client('tokendesk-demo', { grant: 'client_credentials' })), 'CLIENT_REJECTED', /turn on "Service accounts roles"/],
+    ['password grant not allowed', () => input(client('tokendesk-service')), 'CLIENT_REJECTED', /password grant for client tokendesk-service\.$/],
+    ['service accounts off', () => input(client('tokendesk-demo', { grant: 'client_credentials' })), 'CLIENT_REJECTED', /client_credentials grant for client tokendesk-demo\.$/],
     ['public client, client_credentials', () => input(client('tokendesk-public', { grant: 'client_credentials', secret: null })), 'CLIENT_REJECTED', /is public/],
     ['bearer-only client', () => input(client('tokendesk-bearer-only', { grant: 'client_credentials' })), 'CLIENT_REJECTED', /bearer-only/],
-    ['consent required', () => input(client('tokendesk-consent')), 'CLIENT_REJECTED', /turn off "Consent required"/],
+    ['consent required', () => input(client('tokendesk-consent')), 'CLIENT_REJECTED', /requires user consent/],
     ['disabled user', () => input(client('tokendesk-demo'), account({ username: 'disabled.user' })), 'AUTH_REJECTED', /disabled in Keycloak/],
     ['required actions pending', () => input(client('tokendesk-demo'), account({ username: 'pending.user' })), 'AUTH_REJECTED', /not fully set up/],
     ['scope the client does not have', () => input(client('tokendesk-demo', { scope: 'admin' })), 'VALIDATION_FAILED', /Edit the client's Scope/]
@@ -265,6 +265,12 @@ describe('Keycloak proxy: errors as sentences', () => {
     expect(error.code).toBe(code)
     if (typeof message === 'string') expect(error.message).toBe(message)
     else expect(error.message).toMatch(message)
+  })
+
+  it("a client's Keycloak settings come with their own fix, never the client-secret fields", async () => {
+    const error = await rejection(keycloakProxyProvider.issue('grant', input(client('tokendesk-demo', { grant: 'client_credentials' })), ctx()))
+    expect(error.details?.fix).toBe('Turn on "Service accounts roles" in the client\'s Capability config in Keycloak, or use the password grant.')
+    expect(error.details).not.toHaveProperty('fields')
   })
 
   it('invalid_scope names the Scope field', async () => {
@@ -800,7 +806,7 @@ describe('the error mapper', () => {
 
   it('a client ID that contains a credential is not quoted back', () => {
     const error = tokenErrorFor(oauth(400, 'unauthorized_client', 'Bearer-only not allowed'), { ...context(), clientId: `client-${SECRET}` })
-    expect(error.message).toBe('Client client-[redacted] is bearer-only in Keycloak and cannot obtain tokens. Use another client.')
+    expect(error.message).toBe('Client client-[redacted] is bearer-only in Keycloak and cannot obtain tokens.')
   })
 
   it('property: any status and body → an AppError with a known code and no secret in it', () => {

@@ -179,8 +179,10 @@ describe('PocketPaw provider: session token', () => {
     const error = await failure(pocketpawProvider.issue('session', input(), context()))
     expect(error.code).toBe('UPSTREAM_ERROR')
     expect(error.message).toBe(
-      'PocketPaw session exchange: the server has no such route under /api (HTTP 404). Check the base URL (without /api) and the API prefix. The server said: "Not Found".'
+      'PocketPaw session exchange: the server has no such route under /api (HTTP 404). The server said: "Not Found".'
     )
+    // A wrong address, not a failing server.
+    expect(error.details?.fix).toBe('Check the base URL (without /api) and the API prefix.')
   })
 
   it('says the answer is not PocketPaw JSON, or lacks the token, when it is so', async () => {
@@ -204,7 +206,7 @@ describe('PocketPaw provider: session token', () => {
     expect(wrongMethod.code).toBe('UPSTREAM_ERROR')
     // No server words to quote: the sentence ends with the advice.
     expect(wrongMethod.message).toBe(
-      'PocketPaw session exchange: the server has no such route under /api/v1 (HTTP 405). Check the base URL (without /api) and the API prefix.'
+      'PocketPaw session exchange: the server has no such route under /api/v1 (HTTP 405).'
     )
     expect(wrongMethod.details?.fields).toEqual({ baseUrl: 'Check the address.', apiPrefix: 'Try the other prefix.' })
   })

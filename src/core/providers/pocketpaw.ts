@@ -134,8 +134,9 @@ function failure(response: HttpResponse, purpose: string, secrets: readonly stri
     const said = serverMessage(response, secrets)
     return new AppError(
       'UPSTREAM_ERROR',
-      `${purpose}: the server has no such route under ${apiPrefix(input)} (HTTP ${response.status}). Check the base URL (without /api) and the API prefix.${said ? ` The server said: "${said}".` : ''}`,
-      { status: response.status, purpose, fields: { baseUrl: 'Check the address.', apiPrefix: 'Try the other prefix.' } }
+      `${purpose}: the server has no such route under ${apiPrefix(input)} (HTTP ${response.status}).${said ? ` The server said: "${said}".` : ''}`,
+      // A wrong address, not a failing server: the fix says so (the generic UPSTREAM_ERROR hint would not).
+      { status: response.status, purpose, fix: 'Check the base URL (without /api) and the API prefix.', fields: { baseUrl: 'Check the address.', apiPrefix: 'Try the other prefix.' } }
     )
   }
   return unexpectedStatus(response, purpose, secrets)

@@ -295,8 +295,8 @@ describe('Respoke provider: test login answers', () => {
     const error = await failure(respokeProvider.testLogin!(input(), ctx))
     expect(error.toData()).toEqual({
       code: 'UPSTREAM_ERROR',
-      message: 'Respoke app list: the server has no such route (HTTP 404). Check the base URL (it ends in /v1). Respoke said: "no route".',
-      details: { status: 404, purpose: 'Respoke app list' }
+      message: 'Respoke app list: the server has no such route (HTTP 404). Respoke said: "no route".',
+      details: { status: 404, purpose: 'Respoke app list', fix: 'Check the base URL (it ends in /v1).' }
     })
   })
 })

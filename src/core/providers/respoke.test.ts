@@ -389,7 +389,7 @@ describe('Respoke provider: App-Token session', () => {
     await addFault({ path: '/respoke/v1/tokens', respond: { kind: 'status', status: 404, body: { error: 'Not found.' } } })
     const error = await failure(respokeProvider.issue('app-session', input(app()), context()))
     expect(error.code).toBe('UPSTREAM_ERROR')
-    expect(error.message).toBe('Respoke tokenId for app Demo app: the server has no such route (HTTP 404). Check the base URL (it ends in /v1). Respoke said: "Not found.".')
+    expect(error.message).toBe('Respoke tokenId for app Demo app: the server has no such route (HTTP 404). Respoke said: "Not found.".')
   })
 
   it('a tokenId answer without a tokenId → UPSTREAM_BAD_RESPONSE naming it', async () => {

@@ -307,9 +307,10 @@ function commonFailure(response: HttpResponse, purpose: string, secrets: readonl
     }
   }
   if (response.status === 404) {
-    return new AppError('UPSTREAM_ERROR', `${purpose}: the server has no such route (HTTP 404). Check the base URL (it ends in /v1).${quoted(response, secrets)}`, {
+    return new AppError('UPSTREAM_ERROR', `${purpose}: the server has no such route (HTTP 404).${quoted(response, secrets)}`, {
       status: 404,
-      purpose
+      purpose,
+      fix: 'Check the base URL (it ends in /v1).'
     })
   }
   return unexpectedStatus(response, purpose, secrets)

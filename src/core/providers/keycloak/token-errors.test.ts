@@ -64,23 +64,24 @@ describe('invalid_grant', () => {
 
 describe('client errors', () => {
   it.each([
-    ['Client not allowed for direct access grants', /^Keycloak does not allow the password grant for client my-app: turn on "Direct access grants"/],
-    ['Client not enabled to retrieve service account', /^Keycloak does not allow the client_credentials grant for client my-app: turn on "Service accounts roles"/],
-    ['Public client not allowed to retrieve service account', /^Client my-app is public, and a public client cannot use the client_credentials grant/],
-    ['Bearer-only not allowed', /^Client my-app is bearer-only in Keycloak and cannot obtain tokens\. Use another client\.$/],
-    ['Client requires user consent', /^Client my-app requires user consent, which a direct login cannot give/]
-  ])('%s has its own sentence, for unauthorized_client and invalid_client alike', (description, sentence) => {
+    ['Client not allowed for direct access grants', 'Keycloak does not allow the password grant for client my-app.', /^Turn on "Direct access grants" .* or use the client_credentials grant\.$/],
+    ['Client not enabled to retrieve service account', 'Keycloak does not allow the client_credentials grant for client my-app.', /^Turn on "Service accounts roles" .* or use the password grant\.$/],
+    ['Public client not allowed to retrieve service account', 'Client my-app is public, and a public client cannot use the client_credentials grant.', /^Turn on "Client authentication" and "Service accounts roles" .*store the client secret here/],
+    ['Bearer-only not allowed', 'Client my-app is bearer-only in Keycloak and cannot obtain tokens.', /^Use another client\.$/],
+    ['Client requires user consent', 'Client my-app requires user consent, which a direct login cannot give.', /^Turn off "Consent required" for it in Keycloak, or use another client\.$/]
+  ])('%s has its own sentence and fix, for unauthorized_client and invalid_client alike', (description, sentence, fix) => {
     for (const error of ['unauthorized_client', 'invalid_client']) {
       const mappedError = mapped(oauth(400, error, description))
       expect(mappedError.code).toBe('CLIENT_REJECTED')
-      expect(mappedError.message).toMatch(sentence)
+      expect(mappedError.message).toBe(sentence)
+      expect(mappedError.details?.fix).toMatch(fix)
       expect(mappedError.details).not.toHaveProperty('fields')
     }
   })
 
   it('a client ID holding a secret is not quoted back', () => {
     expect(mapped(oauth(400, 'unauthorized_client', 'Bearer-only not allowed'), 'password', `app-${SECRET}`).message).toBe(
-      'Client app-[redacted] is bearer-only in Keycloak and cannot obtain tokens. Use another client.'
+      'Client app-[redacted] is bearer-only in Keycloak and cannot obtain tokens.'
     )
   })
 

@@ -76,36 +76,32 @@ export function tokenErrorFor(response: HttpResponse, context: TokenErrorContext
       return new AppError('AUTH_REJECTED', `Keycloak refused the login${description ? `: "${description}"` : ''}. Check the user name and password.`, details)
     }
     if (error === 'unauthorized_client' || error === 'invalid_client') {
+      // The client's Keycloak settings, not its id or secret: the sentence says what is wrong and
+      // `fix` what to change, so the generic "check the id and secret" hint is never shown.
+      const refused = (message: string, fix: string): AppError => new AppError('CLIENT_REJECTED', message, { ...details, fix })
       if (rawDescription === 'Client not allowed for direct access grants') {
-        return new AppError(
-          'CLIENT_REJECTED',
-          `Keycloak does not allow the password grant for ${client}: turn on "Direct access grants" in the client's Capability config, or use the client_credentials grant.`,
-          details
+        return refused(
+          `Keycloak does not allow the password grant for ${client}.`,
+          'Turn on "Direct access grants" in the client\'s Capability config in Keycloak, or use the client_credentials grant.'
         )
       }
       if (rawDescription === 'Client not enabled to retrieve service account') {
-        return new AppError(
-          'CLIENT_REJECTED',
-          `Keycloak does not allow the client_credentials grant for ${client}: turn on "Service accounts roles" in the client's Capability config, or use the password grant.`,
-          details
+        return refused(
+          `Keycloak does not allow the client_credentials grant for ${client}.`,
+          'Turn on "Service accounts roles" in the client\'s Capability config in Keycloak, or use the password grant.'
         )
       }
       if (rawDescription === 'Public client not allowed to retrieve service account') {
-        return new AppError(
-          'CLIENT_REJECTED',
-          `${Client} is public, and a public client cannot use the client_credentials grant: turn on "Client authentication" and "Service accounts roles" in Keycloak and store the client secret here, or use the password grant.`,
-          details
+        return refused(
+          `${Client} is public, and a public client cannot use the client_credentials grant.`,
+          'Turn on "Client authentication" and "Service accounts roles" for it in Keycloak and store the client secret here, or use the password grant.'
         )
       }
       if (rawDescription === 'Bearer-only not allowed') {
-        return new AppError('CLIENT_REJECTED', `${Client} is bearer-only in Keycloak and cannot obtain tokens. Use another client.`, details)
+        return refused(`${Client} is bearer-only in Keycloak and cannot obtain tokens.`, 'Use another client.')
       }
       if (rawDescription === 'Client requires user consent') {
-        return new AppError(
-          'CLIENT_REJECTED',
-          `${Client} requires user consent, which a direct login cannot give: turn off "Consent required" for it in Keycloak, or use another client.`,
-          details
-        )
+        return refused(`${Client} requires user consent, which a direct login cannot give.`, 'Turn off "Consent required" for it in Keycloak, or use another client.')
       }
       return new AppError('CLIENT_REJECTED', CLIENT_SECRET_SENTENCE, { ...details, fields: { clientId: 'Check the client ID.', clientSecret: 'Check the client secret.' } })
     }

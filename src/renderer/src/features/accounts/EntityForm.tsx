@@ -38,7 +38,7 @@ export type Check<T> = { status: 'idle' } | { status: 'busy' } | { status: 'ok';
  * A Test login's answer. A check that reached the API but could not try the credentials (Keycloak
  * with no client yet) is shown as information, never as a green success.
  */
-export function LoginResult({ check }: { check: Check<LoginCheck> }): JSX.Element | null {
+export function LoginResult({ check, where = 'page' }: { check: Check<LoginCheck>; where?: 'form' | 'page' }): JSX.Element | null {
   if (check.status === 'ok') {
     const addressOnly = check.value.checked === 'address'
     return (
@@ -58,12 +58,12 @@ export function LoginResult({ check }: { check: Check<LoginCheck> }): JSX.Elemen
       </div>
     )
   }
-  if (check.status === 'error') return <ErrorCallout error={check.error} testId="test-login-result" />
+  if (check.status === 'error') return <ErrorCallout error={check.error} testId="test-login-result" where={where} />
   return null
 }
 
 function RecipeResult({ check }: { check: Check<RecipeTest> }): JSX.Element | null {
-  if (check.status === 'error') return <ErrorCallout error={check.error} testId="test-recipe-result" />
+  if (check.status === 'error') return <ErrorCallout error={check.error} testId="test-recipe-result" where="form" />
   if (check.status !== 'ok') return null
   const r = check.value
   return (
@@ -274,7 +274,7 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
       </div>
       {kind === 'account' && !recipe && (
         <InView key={login.status}>
-          <LoginResult check={login} />
+          <LoginResult check={login} where="form" />
         </InView>
       )}
       {recipe && (
@@ -282,7 +282,7 @@ export function EntityForm(props: EntityFormProps): JSX.Element {
           <RecipeResult check={recipeCheck} />
         </InView>
       )}
-      {saveError && <ErrorCallout error={saveError} testId="save-error" />}
+      {saveError && <ErrorCallout error={saveError} testId="save-error" where="form" />}
       <div className="form-actions">
         {kind === 'account' && !recipe && (
           <button type="button" className="button" onClick={() => void testLogin()} disabled={login.status === 'busy'} aria-busy={login.status === 'busy'}>

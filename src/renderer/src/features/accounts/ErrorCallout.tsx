@@ -7,8 +7,19 @@ import { fixFor } from './hints'
  * The one look of an error: the engine's sentence, then what to do ("Fix: …"). Tinted like the
  * other callouts, in the error colour, so an error never looks like a hint.
  */
-export function ErrorCallout({ error, children, testId }: { error: AppErrorData; children?: ReactNode; testId?: string }): JSX.Element {
-  const fix = fixFor(error)
+export function ErrorCallout({
+  error,
+  children,
+  testId,
+  where = 'page'
+}: {
+  error: AppErrorData
+  children?: ReactNode
+  testId?: string
+  /** In a form, the fix points at its fields (hints.ts). */
+  where?: 'form' | 'page'
+}): JSX.Element {
+  const fix = fixFor(error, where)
   return (
     <div className="callout callout-error" role="alert" data-testid={testId}>
       <CircleAlert size={16} aria-hidden="true" />

@@ -5,6 +5,7 @@ import type { SecretsStatus } from '../../../../shared/contract'
 import type { Account, App as AppRecord, Token } from '../../../../shared/model'
 import { App } from '../../App'
 import { importSummary } from './AccountPage'
+import { fixFor } from './hints'
 import { useAccountsStore } from '../../store/accounts-store'
 import { useAppStore, wireBridge } from '../../store/app-store'
 import { fakeBridge } from '../../test/fake-bridge'
@@ -170,7 +171,7 @@ describe('the generated form', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
     const failure = await within(dialog).findByRole('alert')
     expect(failure).toHaveTextContent('Respoke refused the admin login: wrong user name or password.')
-    expect(failure).toHaveTextContent('Fix: Check the credentials')
+    expect(failure).toHaveTextContent('Fix: Check the credentials above, then Test login again.')
 
     // Emptied a required field: its message shows, and the answer about the earlier values goes.
     await user.clear(within(dialog).getByLabelText('Base URL'))
@@ -421,5 +422,19 @@ describe('the import summary', () => {
     expect(importSummary(0, 2)).toBe("Nothing new to import: the server's 2 apps are already here.")
     expect(importSummary(0, 1, 'client')).toBe("Nothing new to import: the server's 1 client is already here.")
     expect(importSummary(0, 0, 'client')).toBe('The server lists no clients to import.')
+  })
+})
+
+describe('the fix under an error', () => {
+  it("is the engine's own when it sent one, else the code's hint, pointed at the form when the error shows in one", () => {
+    const rejected = { code: 'AUTH_REJECTED', message: 'Refused.' } as const
+    expect(fixFor(rejected)).toBe('Check the credentials: Edit the account, then Test login.')
+    expect(fixFor(rejected, 'form')).toBe('Check the credentials above, then Test login again.')
+    const notFound = { code: 'UPSTREAM_ERROR', message: 'No such route.', details: { fix: 'Check the base URL (it ends in /v1).' } } as const
+    expect(fixFor(notFound)).toBe('Check the base URL (it ends in /v1).')
+    expect(fixFor(notFound, 'form')).toBe('Check the base URL (it ends in /v1).')
+    // No form wording for this code: the page's hint serves both.
+    expect(fixFor({ code: 'RATE_LIMITED', message: 'Slow down.' }, 'form')).toBe('The server is limiting requests: wait a moment and try again.')
+    expect(fixFor({ code: 'TOKEN_NOT_FOUND', message: 'Gone.' })).toBeUndefined()
   })
 })

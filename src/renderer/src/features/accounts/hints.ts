@@ -10,7 +10,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   HTTP_REDIRECT_REFUSED: 'The server redirected the login; put the final URL in the account.',
   HTTP_RESPONSE_TOO_LARGE: 'The answer was too large to be a login response: check the URL points at the API.',
   AUTH_REJECTED: 'Check the credentials: Edit the account, then Test login.',
-  CLIENT_REJECTED: 'Check this app’s id and secret: Edit the app.',
+  CLIENT_REJECTED: 'Check the id and secret of the app (a client, for Keycloak): Edit it from its ⋯ menu.',
   REFRESH_EXPIRED: 'Issue a new token; the refresh token has run out.',
   RATE_LIMITED: 'The server is limiting requests: wait a moment and try again.',
   UPSTREAM_ERROR: 'The server failed; try again later or check its logs.',
@@ -24,10 +24,20 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   TIMEOUT: 'TokenDesk did not answer in time; try again.'
 }
 
-export function fixFor(error: AppErrorData): string | undefined {
+/** In the form being filled in, the fix points at its fields, not at an Edit that is already open. */
+const FORM_HINTS: Partial<Record<ErrorCode, string>> = {
+  HTTP_INVALID_URL: 'Correct the URL above (a full URL, like https://api.example.com).',
+  AUTH_REJECTED: 'Check the credentials above, then Test login again.',
+  CLIENT_REJECTED: 'Check the id and secret above.',
+  VALIDATION_FAILED: 'Fill in the field named above.',
+  RECIPE_INVALID: 'Correct the recipe above: Test recipe shows what it finds.'
+}
+
+/** `where`: the error shows in the form being filled in, or on a page. */
+export function fixFor(error: AppErrorData, where: 'form' | 'page' = 'page'): string | undefined {
   const fix = error.details?.fix
   if (typeof fix === 'string' && fix) return fix
-  return HINTS[error.code]
+  return (where === 'form' ? FORM_HINTS[error.code] : undefined) ?? HINTS[error.code]
 }
 
 /** Field messages the core attached (details.fields), e.g. `{ password: 'Password is required.' }`. */
