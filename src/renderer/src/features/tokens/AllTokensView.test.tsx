@@ -168,6 +168,20 @@ describe('All tokens', () => {
     await user.click(await screen.findByRole('row', { name: token.label }))
     expect(await screen.findByRole('dialog', { name: token.label })).toBeInTheDocument()
   })
+
+  it('closing the detail drawer with Escape puts focus back on the list, whose keys work again', async () => {
+    const user = userEvent.setup()
+    const first = kc()
+    const second = paw()
+    setup([first, second])
+    await user.click(await screen.findByRole('row', { name: first.label }))
+    await screen.findByRole('dialog', { name: first.label })
+    await user.keyboard('{Escape}')
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(document.activeElement).toBe(screen.getByRole('grid'))
+    await user.keyboard('{ArrowDown}{Enter}')
+    expect(await screen.findByRole('dialog', { name: second.label })).toBeInTheDocument()
+  })
 })
 
 describe('All tokens in a wide window', () => {

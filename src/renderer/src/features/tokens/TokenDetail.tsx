@@ -518,6 +518,20 @@ const PanelTitle = ({ children, className }: { children: ReactNode; className: s
 )
 const DialogTitle = ({ children, className }: { children: ReactNode; className: string }): JSX.Element => <Dialog.Title className={className}>{children}</Dialog.Title>
 
+/**
+ * Closing the drawer puts focus back on the token list it was opened from, so its keys (arrows,
+ * Enter, C, R) go on working. Radix would restore the element focused before it opened: the page
+ * body after a click on a row, where those keys do nothing.
+ */
+function backToTheList(event: Event): void {
+  const { selectedId } = useTokensStore.getState()
+  const row = selectedId === null ? null : document.getElementById(`token-row-${selectedId}`)
+  const grid = row?.closest<HTMLElement>('[role="grid"]') ?? document.querySelector<HTMLElement>('main [role="grid"]')
+  if (!grid) return
+  event.preventDefault()
+  grid.focus()
+}
+
 /** The selected token's detail: a panel when `wide`, else a Radix Dialog drawer (TokenToaster hosts the one drawer). */
 export function TokenDetail({ wide }: { wide: boolean }): JSX.Element | null {
   const open = useTokensStore((s) => s.detailOpen)
@@ -535,7 +549,7 @@ export function TokenDetail({ wide }: { wide: boolean }): JSX.Element | null {
     <Dialog.Root open={open && token !== undefined} onOpenChange={(next) => !next && close()}>
       <Dialog.Portal>
         <Dialog.Overlay className="td-overlay" />
-        <Dialog.Content className="detail-drawer" aria-describedby={undefined}>
+        <Dialog.Content className="detail-drawer" aria-describedby={undefined} onCloseAutoFocus={backToTheList}>
           {token && <DetailBody token={token} Title={DialogTitle} onClose={close} />}
         </Dialog.Content>
       </Dialog.Portal>
