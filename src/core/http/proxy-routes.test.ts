@@ -43,6 +43,13 @@ describe('routes', () => {
     expect((local.dispatcher as unknown as { closed: boolean }).closed).toBe(true)
   })
 
+  it('plain http with only HTTPS_PROXY set goes directly, as undici sends it: no proxy is named in its errors', async () => {
+    const dispatchers = dispatchersFor({ HTTPS_PROXY: 'http://secure.corp:3128' })
+    expect(dispatchers.route(target('http://api.example.test/')).proxyHint).toBeNull()
+    expect(dispatchers.route(target('https://api.example.test/')).proxyHint).toBe('HTTPS_PROXY secure.corp:3128')
+    await dispatchers.close()
+  })
+
   it('https with only HTTP_PROXY set goes through HTTP_PROXY, as undici does', async () => {
     const dispatchers = dispatchersFor({ HTTP_PROXY: 'http://plain.corp:8080' })
     expect(dispatchers.route(target('https://api.example.test/')).proxyHint).toBe('HTTP_PROXY plain.corp:8080')

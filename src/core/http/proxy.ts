@@ -115,6 +115,8 @@ export function createDispatchers(options: DispatcherOptions): Dispatchers {
       const https = target.url.protocol === 'https:'
       const variable = https && settings.httpsProxy !== '' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
       const uri = variable === 'HTTPS_PROXY' ? settings.httpsProxy : settings.httpProxy
+      // Only HTTPS_PROXY set: undici sends plain http directly, so no proxy is to blame for its errors.
+      if (uri === '') return { dispatcher: proxied, proxyHint: null }
       return { dispatcher: proxied, proxyHint: `${variable} ${describeProxy(uri)}` }
     },
     async close() {
