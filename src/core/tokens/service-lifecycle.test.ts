@@ -303,7 +303,7 @@ describe('states and notices follow the clock', () => {
     await advance(timers, core, 1)
     expect(only(core).state).toBe('expiring')
     expect(notices).toEqual([
-      { tokenId: token.id, kind: 'expiring', title: 'Corp · my-app · access expires soon', body: `Expires at ${new Date(START + 100_000).toLocaleTimeString()}.`, at: START + 90_000 }
+      { tokenId: token.id, kind: 'expiring', title: 'Corp · my-app · access expires soon', body: `Expires at ${localClock(START + 100_000)}.`, at: START + 90_000 }
     ])
     await advance(timers, core, 9_999)
     expect(only(core).state).toBe('expiring')
@@ -931,3 +931,9 @@ describe('logging out at the server', () => {
     expect(only(core).state).toBe('live')
   })
 })
+
+/** What a user reads: the local time of day on the 24-hour clock, e.g. `17:05:18`. */
+function localClock(ms: number): string {
+  const at = new Date(ms)
+  return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}:${String(at.getSeconds()).padStart(2, '0')}`
+}

@@ -6,6 +6,7 @@ import {
   formatAge,
   formatExpiredAgo,
   formatLeft,
+  formatMoment,
   formatRelative,
   formatSpan,
   fractionLeft,
@@ -174,6 +175,15 @@ describe('sources, skew, absolute times', () => {
   it('formats local wall time', () => {
     const at = new Date(2026, 0, 2, 3, 4, 5).getTime()
     expect(formatAbsolute(at)).toBe('2026-01-02 03:04:05')
+  })
+
+  it('a moment on the same local day is its clock time; on another day, its date too', () => {
+    const now = new Date(2026, 0, 2, 12, 0, 0).getTime()
+    expect(formatMoment(new Date(2026, 0, 2, 0, 0, 0).getTime(), now)).toBe('00:00:00')
+    expect(formatMoment(new Date(2026, 0, 2, 23, 59, 59).getTime(), now)).toBe('23:59:59')
+    expect(formatMoment(new Date(2026, 0, 3, 0, 0, 0).getTime(), now)).toBe('2026-01-03 00:00:00')
+    expect(formatMoment(new Date(2026, 0, 24, 14, 23, 48).getTime(), now)).toBe('2026-01-24 14:23:48')
+    expect(formatMoment(new Date(2026, 0, 1, 23, 59, 59).getTime(), now)).toBe('2026-01-01 23:59:59')
   })
 
   it('relative phrases', () => {

@@ -144,6 +144,15 @@ export function formatAbsolute(ms: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatClockTime(ms)}`
 }
 
+/**
+ * `19:04:05` on the same local day as `now`, else the full `2026-12-18 19:04:05`: a clock time
+ * alone would pass a renewal 22 days away for one today.
+ */
+export function formatMoment(ms: number, now: number): string {
+  const day = (t: number): string => formatAbsolute(t).slice(0, 10)
+  return day(ms) === day(now) ? formatClockTime(ms) : formatAbsolute(ms)
+}
+
 /** Local `19:04:05`. */
 export function formatClockTime(ms: number): string {
   const d = new Date(ms)

@@ -4,6 +4,7 @@ import type { LoginCheck, RecipeTest } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import type { FieldSpec, FieldValue, FieldValues, ProviderInfo, SecretValues } from '../../../../shared/model'
 import type { Result } from '../../../../shared/result'
+import { formatAbsolute } from '../../lib/format-time'
 import { bridge, useAppStore } from '../../store/app-store'
 import { draftErrors, draftPayload, formSpecs, initialFields, type Draft } from './draft'
 import { ErrorCallout } from './ErrorCallout'
@@ -79,7 +80,7 @@ function RecipeResult({ check }: { check: Check<RecipeTest> }): JSX.Element | nu
           {r.expiresAt === null ? (
             'unknown'
           ) : (
-            <span className="mono">{new Date(r.expiresAt).toLocaleString()}</span>
+            <span className="mono">{formatAbsolute(r.expiresAt)}</span>
           )}{' '}
           · from {r.expirySource}
         </p>

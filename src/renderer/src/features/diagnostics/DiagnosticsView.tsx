@@ -5,6 +5,7 @@ import { Callout } from '../../components/Callout'
 import { Field } from '../../components/Field'
 import { PageHeader } from '../../components/PageHeader'
 import { StatusPill, type Tone } from '../../components/StatusPill'
+import { Moment } from '../../components/Moment'
 import { refreshDiagnostics, useAppStore } from '../../store/app-store'
 
 const BACKEND_LABEL: Record<SecretStoreHealth['backend'], string> = {
@@ -49,7 +50,7 @@ function SecretStoreCard({ health }: { health: SecretStoreHealth }): JSX.Element
             {health.location}
           </Field>
         )}
-        <Field label="Checked">{new Date(health.checkedAt).toLocaleTimeString()}</Field>
+        <Field label="Checked"><Moment at={health.checkedAt} /></Field>
       </dl>
       {health.reason && (
         <Callout tone={health.status === 'ok' ? 'info' : 'warn'} fix={health.fix} testId="secret-reason">

@@ -7,6 +7,7 @@ import { useAppStore, type View } from '../../store/app-store'
 import { primaryFlow } from '../accounts/AccountPage'
 import { issueToken } from '../accounts/IssueButton'
 import { copyToken, refreshToken, selectToken } from '../tokens'
+import { Moment } from '../../components/Moment'
 import { selectSorted, useTokensStore } from '../../store/tokens-store'
 import { useShallow } from 'zustand/react/shallow'
 
@@ -64,7 +65,7 @@ function PaletteBody(): JSX.Element {
               <span className="palette-item-text">
                 Copy <strong>{t.label}</strong>
               </span>
-              <span className="palette-hint mono">issued {new Date(t.issuedAt).toLocaleTimeString()}</span>
+              <span className="palette-hint mono">issued <Moment at={t.issuedAt} /></span>
               <span className={`palette-state palette-state-${t.state}`}>{t.state.replace('-', ' ')}</span>
             </Command.Item>
           ))}

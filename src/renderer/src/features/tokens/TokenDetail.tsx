@@ -4,6 +4,7 @@ import { useEffect, useId, useState, useSyncExternalStore, type JSX, type ReactN
 import type { TokenInspection } from '../../../../shared/contract'
 import type { AppErrorData } from '../../../../shared/errors'
 import type { AuditEvent, RenewalPolicy, Token } from '../../../../shared/model'
+import { Moment } from '../../components/Moment'
 import { useClockText } from '../../lib/clock'
 import {
   expirySourceText,
@@ -251,7 +252,7 @@ function Audit({ token }: { token: Token }): JSX.Element {
             <li key={`${event.at}-${i}`} className={`audit-item audit-${event.kind}`}>
               <span className="audit-dot" aria-hidden="true" />
               <span className="audit-time mono" title={formatAbsolute(event.at)}>
-                {formatAbsolute(event.at).slice(11)}
+                <Moment at={event.at} />
               </span>
               <span className="audit-text">
                 <strong>{AUDIT_LABELS[event.kind]}</strong> {event.detail}
@@ -457,7 +458,7 @@ function DetailBody({ token, Title, onClose }: { token: Token; Title: (props: { 
               {token.renewal.nextAt !== null && (
                 <>
                   {' · next '}
-                  <span className="mono">{formatAbsolute(token.renewal.nextAt).slice(11)}</span> <Relative at={token.renewal.nextAt} />
+                  <span className="mono"><Moment at={token.renewal.nextAt} /></span> <Relative at={token.renewal.nextAt} />
                 </>
               )}
             </Fact>
