@@ -2,6 +2,7 @@ import * as DropdownMenu from '@radix-ui/react-dropdown-menu'
 import { ChevronDown, Clipboard, Eye, FileText, LogOut, MoreHorizontal, RefreshCw, Trash2 } from 'lucide-react'
 import type { JSX, KeyboardEvent, ReactNode } from 'react'
 import type { Token } from '../../../../shared/model'
+import { envVarName } from '../../../../shared/env-var-name'
 import { COPY_FORMATS } from '../../../../shared/names'
 import { useTokensStore } from '../../store/tokens-store'
 import { copyToken, forgetToken, issueAgainOrRenew, refreshToken, revokeToken } from './actions'
@@ -23,11 +24,11 @@ function copyHint(token: Token, format: (typeof COPY_FORMATS)[number]): string {
     case 'curl':
       return `curl -H '${name}: …'`
     case 'export-bash':
-      return 'export TOKEN=…'
+      return `export ${envVarName(token.kind)}=…`
     case 'export-fish':
-      return 'set -x TOKEN …'
+      return `set -gx ${envVarName(token.kind)} …`
     case 'export-powershell':
-      return '$env:TOKEN = …'
+      return `$env:${envVarName(token.kind)} = …`
   }
 }
 

@@ -144,6 +144,10 @@ describe('token row', () => {
       expect(within(menu).getByRole('menuitem', { name: new RegExp(name.replace('/', '\\/')) })).toBeInTheDocument()
     }
     expect(within(menu).getByText('Authorization: Bearer …')).toBeInTheDocument()
+    // The export lines name the variable the copy will set (the kind, shouted), not a generic one.
+    expect(within(menu).getByText('export ACCESS_TOKEN=…')).toBeInTheDocument()
+    expect(within(menu).getByText('set -gx ACCESS_TOKEN …')).toBeInTheDocument()
+    expect(within(menu).getByText('$env:ACCESS_TOKEN = …')).toBeInTheDocument()
     await user.click(within(menu).getByRole('menuitem', { name: /curl command/ }))
     await waitFor(() => expect(fake.requests).toContainEqual({ command: 'tokens.copy', request: { id: token.id, format: 'curl', part: 'token' } }))
     expect(await screen.findByText(/as a curl line/)).toBeInTheDocument()
