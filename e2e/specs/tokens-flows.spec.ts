@@ -73,6 +73,13 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     expect(await page.content()).not.toContain(copied)
     // Its session is the sandbox's own: the refresh token (Copy as… → Refresh token) is accepted there.
     await row.getByRole('button', { name: 'Copy as…' }).click()
+    // The copy's toast is still up in the corner: wherever the two meet, the menu is on top.
+    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    const stacking = await page.evaluate(() => {
+      const z = (el: Element | null): number => Number(el ? getComputedStyle(el).zIndex : NaN)
+      return { toasts: z(document.querySelector('[data-sonner-toaster]')), menu: z(document.querySelector('[role="menu"]')!.closest('[data-radix-popper-content-wrapper]')) }
+    })
+    expect(stacking.menu).toBeGreaterThan(stacking.toasts)
     await page.getByRole('menuitem', { name: /^Refresh token/ }).click()
     await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
     // The first copy's toast may still be up: wait for the clipboard itself to change.
