@@ -348,15 +348,16 @@ describe('the palette and shortcuts', () => {
     expect(document.body.textContent).not.toContain('the-value')
   })
 
-  it('the palette goes to an account, and the title bar search opens it', async () => {
+  it('typing an account name in the palette and pressing Enter goes there, even when it has tokens; the title bar search opens it', async () => {
     const user = userEvent.setup()
-    start({ accounts: [account] })
+    const fake = start({ accounts: [account], tokens: [token()] })
     await screen.findByRole('button', { name: /Staging Respoke/ })
     await user.click(screen.getByRole('button', { name: /Search or run a command/ }))
-    await user.type(await screen.findByRole('combobox'), 'staging')
-    const option = screen.getAllByRole('option').find((o) => o.textContent === 'Staging RespokeRespoke')!
-    await user.click(option)
+    await user.type(await screen.findByRole('combobox'), 'staging resp')
+    await waitFor(() => expect(screen.getAllByRole('option')[0]).toHaveTextContent('Staging RespokeRespoke'))
+    await user.keyboard('{Enter}')
     expect(await screen.findByRole('heading', { level: 1, name: 'Staging Respoke' })).toBeVisible()
+    expect(fake.requests.map((r) => r.command)).not.toContain('tokens.copy')
   })
 
   it('? shows every shortcut; Alt+2 and Alt+3 switch views', async () => {

@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog'
-import { Command } from 'cmdk'
+import { Command, defaultFilter } from 'cmdk'
 import { Activity, ChartGantt, Clock, Copy, Eye, Keyboard, KeyRound, Plus, RefreshCw, Search, Settings, User } from 'lucide-react'
 import { useState, type JSX } from 'react'
 import { providerOf, useAccountsStore } from '../../store/accounts-store'
@@ -17,6 +17,17 @@ const GO: Array<{ view: View; label: string; icon: JSX.Element; hint?: string }>
   { view: 'diagnostics', label: 'Diagnostics', icon: <Activity size={16} aria-hidden="true" />, hint: 'Alt+2' },
   { view: 'settings', label: 'Settings', icon: <Settings size={16} aria-hidden="true" />, hint: 'Alt+3' }
 ]
+
+/**
+ * cmdk's fuzzy score, except that typing (part of) an account's name puts "go to" that account
+ * first: "play oxygen" + Enter opens the account instead of copying the first token of it.
+ */
+export function paletteFilter(value: string, search: string, keywords?: string[]): number {
+  const score = defaultFilter(value, search, keywords)
+  const typed = search.trim().toLowerCase()
+  if (score > 0 && value.startsWith('go to account ') && typed.length >= 2 && value.toLowerCase().includes(typed)) return 1
+  return score
+}
 
 /**
  * Ctrl/Cmd+K: finds any account, app or token by name and runs what you would do with it —
@@ -47,6 +58,9 @@ function PaletteBody(): JSX.Element {
   const tokens = useTokensStore(useShallow((s) => selectSorted(s).filter((t) => t.state !== 'revoked')))
   const [search, setSearch] = useState('')
 
+  // cmdk orders items by score inside a group but leaves the groups in page order.
+  const typed = search.trim().toLowerCase()
+  const namesAnAccount = typed.length >= 2 && accounts.some((account) => account.name.toLowerCase().includes(typed))
   const close = (): void => overlayOpened(null)
   const run = (action: () => unknown) => () => {
     close()
@@ -54,7 +68,8 @@ function PaletteBody(): JSX.Element {
   }
   const store = useAppStore.getState
 
-  // With nothing typed, places and commands come first; once you type, what you look for does.
+  // With nothing typed, places and commands come first; once you type, what you look for does:
+  // the account when the text is part of its name, else the tokens.
   const found = (
     <>
       {tokens.length > 0 && (
@@ -179,7 +194,7 @@ function PaletteBody(): JSX.Element {
   )
 
   return (
-    <Command label="Search or run a command" loop>
+    <Command label="Search or run a command" loop filter={paletteFilter}>
       <div className="palette-input">
         <Search size={16} aria-hidden="true" />
         <Command.Input value={search} onValueChange={setSearch} placeholder="Search accounts, apps and tokens, or run a command…" />
@@ -187,7 +202,7 @@ function PaletteBody(): JSX.Element {
       </div>
       <Command.List className="palette-list">
         <Command.Empty className="palette-empty">Nothing matches “{search}”.</Command.Empty>
-        {search.trim() === '' ? (
+        {search.trim() === '' || namesAnAccount ? (
           <>
             {navigation}
             {found}
