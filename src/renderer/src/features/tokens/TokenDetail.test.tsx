@@ -7,6 +7,7 @@ import { useTokensStore } from '../../store/tokens-store'
 import { fakeBridge } from '../../test/fake-bridge'
 import { AllTokensView, TokenToaster, wireTokens } from './index'
 import { makeToken, polyfillDom, polyfillMatchMedia, resetTokens } from './test-fixtures'
+import { auditSentence } from './TokenDetail'
 
 const VALUE = 'eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3OTU0NjY2NDV9.c2ln'
 const iat = Math.floor(Date.now() / 1000) - 60
@@ -108,10 +109,13 @@ describe('token detail', () => {
     setup(token)
     const panel = await openDetail(token)
     const audit = within(panel).getByRole('region', { name: 'Audit timeline' })
-    await within(audit).findByText('copied as a Bearer header')
+    await within(audit).findByText('Copied as a Bearer header')
     const items = within(audit).getAllByRole('listitem').map((item) => item.textContent)
-    expect(items[0]).toMatch(/Copied.*copied as a Bearer header/)
-    expect(items[1]).toMatch(/Issued.*issued with the password grant/)
+    // One sentence per entry: never "Copied copied as…".
+    expect(items[0]).toMatch(/^\d\d:\d\d:\d\dCopied as a Bearer header$/)
+    expect(items[1]).toMatch(/^\d\d:\d\d:\d\dIssued with the password grant$/)
+    // An entry without words says at least what happened.
+    expect(auditSentence({ kind: 'expired', detail: ' ' })).toBe('Expired')
   })
 
   it('saves a renewal policy for the token’s app', async () => {

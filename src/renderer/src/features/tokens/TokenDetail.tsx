@@ -225,6 +225,16 @@ const AUDIT_LABELS: Record<AuditEvent['kind'], string> = {
   forgotten: 'Forgotten'
 }
 
+/**
+ * The engine writes each entry as a sentence ("copied as a Bearer header", "value revealed"):
+ * shown as it is, capitalised, with the kind's word only where the sentence lacks it.
+ */
+export function auditSentence(event: Pick<AuditEvent, 'kind' | 'detail'>): string {
+  const detail = event.detail.trim()
+  if (detail === '') return AUDIT_LABELS[event.kind]
+  return detail.charAt(0).toUpperCase() + detail.slice(1)
+}
+
 /** tokens.audit, refreshed whenever the token changes. */
 function Audit({ token }: { token: Token }): JSX.Element {
   const [events, setEvents] = useState<{ id: string; list: AuditEvent[] } | null>(null)
@@ -255,7 +265,7 @@ function Audit({ token }: { token: Token }): JSX.Element {
                 <Moment at={event.at} />
               </span>
               <span className="audit-text">
-                <strong>{AUDIT_LABELS[event.kind]}</strong> {event.detail}
+                {auditSentence(event)}
               </span>
             </li>
           ))}
