@@ -31,6 +31,9 @@ describe('the body kind follows the media type', () => {
     ['application/+json', 'text'],
     ['xapplication/json', 'text'],
     ['application/vnd+xmlx', 'text'],
+    ['x-application/vnd+json', 'text'],
+    ['application/vnd+jsonx', 'text'],
+    ['x-application/soap+xml', 'text'],
     ['', 'text']
   ])('%j is %s', (contentType, kind) => {
     expect(bodyKindOf(contentType)).toBe(kind)
@@ -46,6 +49,7 @@ describe('without a Content-Type the body says what it is', () => {
     ['grant_type=password', 'application/x-www-form-urlencoded'],
     ['a=', 'application/x-www-form-urlencoded'],
     ['a=1&b=2 ', 'application/x-www-form-urlencoded'],
+    ['a=1&bb=22&c=333', 'application/x-www-form-urlencoded'],
     ['a=1&', 'text/plain; charset=utf-8'],
     ['=1', 'text/plain; charset=utf-8'],
     ['a=1 b=2', 'text/plain; charset=utf-8'],
@@ -69,6 +73,11 @@ describe('the URL', () => {
   it('a base URL followed by something other than a path keeps its slashes', () => {
     expect(build({ baseUrl: 'https://api.example.test/v1/', url: '{{field:baseUrl}}?x=1', method: 'GET' }).url).toBe('https://api.example.test/v1/?x=1')
     expect(build({ baseUrl: 'https://api.example.test/v1/', url: '{{field:baseUrl}}' }).url).toBe('https://api.example.test/v1/')
+  })
+
+  it('a base64 secret in the URL is redacted in its encoded form too', () => {
+    const request = build({ url: 'https://api.example.test/?auth={{base64:{{secret:p}}}}' }, { p: 'pw-1' })
+    expect(request.secrets).toEqual(['pw-1', Buffer.from('pw-1').toString('base64')])
   })
 
   it('a value not at the start is encoded even when it looks like a URL', () => {
