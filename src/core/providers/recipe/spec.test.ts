@@ -53,6 +53,7 @@ describe('refusals name the field', () => {
     [{ ...URL_ONLY, headers: 'Content-Length: 5' }, 'headers', 'Headers line 1: TokenDesk sets Content-Length itself; remove that line.'],
     [{ ...URL_ONLY, headers: 'transfer-encoding: chunked' }, 'headers', 'Headers line 1: TokenDesk sets transfer-encoding itself; remove that line.'],
     [{ ...URL_ONLY, headers: 'Connection: close' }, 'headers', 'Headers line 1: TokenDesk sets Connection itself; remove that line.'],
+    [{ ...URL_ONLY, headers: '# c\nX-A: {{field:' }, 'headers', 'Headers line 2: the placeholder starting "{{field:" is never closed with }}.'],
     [{ ...URL_ONLY, variables: 'tenant' }, 'variables', 'Variables line 1 is not name=value (a name of letters, digits, _ . or -, starting with a letter).'],
     [{ ...URL_ONLY, variables: '# c\n1abc=2' }, 'variables', 'Variables line 2 is not name=value (a name of letters, digits, _ . or -, starting with a letter).'],
     [{ ...URL_ONLY, variables: 'method=GET' }, 'variables', 'Variables line 1: "method" is a recipe field; choose another name.'],
