@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EventName, EventPayload } from '../../shared/api'
 import type { Token } from '../../shared/model'
+import { envVarName } from '../clipboard/formats'
 import type { Core } from '../core'
 import { call, callError, useHarness } from '../faults/support/harness'
 import type { HttpClient, HttpRequest } from '../http/client'
@@ -686,7 +687,7 @@ describe('more of what a user sees', () => {
       const result = await renewing
       expect(result.ok).toBe(false)
       // A success finds the token gone; a failure is reported as it is, with no record left to mark.
-      if (!result.ok) expect(result.error).toMatchObject(late === busyAnswer ? { code: 'UPSTREAM_ERROR' } : { code: 'TOKEN_NOT_FOUND', message: 'Corp · my-app · access was forgotten while it was being renewed.' })
+      if (!result.ok) expect(result.error).toMatchObject(late === busyAnswer ? { code: 'UPSTREAM_ERROR' } : { code: 'TOKEN_NOT_FOUND', message: 'Corp · my-app · access was forgotten while it was being renewed.', details: { tokenId: token.id } })
       await new Promise((resolve) => setImmediate(resolve))
       expect(cache.get(token.id)).toBeUndefined()
       expect(cache.get(`${token.id}/refresh`)).toBeUndefined()
@@ -808,7 +809,9 @@ describe('more of what a user sees', () => {
     expect((await call(core, 'tokens.copy', { id: token.id, format: 'curl' })).text).toMatch(/ 'https:\/\/auth\.example\.test'$/)
     const access = await call(core, 'tokens.copy', { id: token.id, format: 'export-bash' })
     const refresh = await call(core, 'tokens.copy', { id: token.id, format: 'export-bash', part: 'refresh' })
-    expect(access.text!.split('=')[0]).not.toBe(refresh.text!.split('=')[0])
+    expect(access.text!.split('=')[0]).toBe(`export ${envVarName('access')}`)
+    expect(refresh.text!.split('=')[0]).toBe(`export ${envVarName('refresh')}`)
+    expect(envVarName('access')).not.toBe(envVarName('refresh'))
     expect(access.description).not.toMatch(/refresh token/)
   })
 
