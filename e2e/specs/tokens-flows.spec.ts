@@ -61,7 +61,7 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
 
     // Copy: one click; the toast says what, never the value; the clipboard holds a sandbox JWT.
     await row.getByRole('button', { name: 'Copy', exact: true }).click()
-    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    await expect(page.getByText('A browser page cannot clear the clipboard: clear it yourself when done.')).toBeVisible()
     const copied = await page.evaluate(() => navigator.clipboard.readText())
     const parts = copied.split('.')
     expect(parts).toHaveLength(3)
@@ -74,14 +74,14 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     // Its session is the sandbox's own: the refresh token (Copy as… → Refresh token) is accepted there.
     await row.getByRole('button', { name: 'Copy as…' }).click()
     // The copy's toast is still up in the corner: wherever the two meet, the menu is on top.
-    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    await expect(page.getByText('A browser page cannot clear the clipboard: clear it yourself when done.')).toBeVisible()
     const stacking = await page.evaluate(() => {
       const z = (el: Element | null): number => Number(el ? getComputedStyle(el).zIndex : NaN)
       return { toasts: z(document.querySelector('[data-sonner-toaster]')), menu: z(document.querySelector('[role="menu"]')!.closest('[data-radix-popper-content-wrapper]')) }
     })
     expect(stacking.menu).toBeGreaterThan(stacking.toasts)
     await page.getByRole('menuitem', { name: /^Refresh token/ }).click()
-    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    await expect(page.getByText('A browser page cannot clear the clipboard: clear it yourself when done.')).toBeVisible()
     // The first copy's toast may still be up: wait for the clipboard itself to change.
     const readClipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText())
     await expect.poll(readClipboard).not.toBe(copied)
@@ -103,7 +103,7 @@ test('issue, copy (clipboard read back), count down to expired, renew, and see i
     await expect(oxygen).toBeVisible({ timeout: 15_000 })
     await oxygen.getByRole('button', { name: 'Copy as…' }).click()
     await page.getByRole('menuitem', { name: /^Header/ }).click()
-    await expect(page.getByText('Copied · a browser page cannot clear the clipboard')).toBeVisible()
+    await expect(page.getByText('A browser page cannot clear the clipboard: clear it yourself when done.')).toBeVisible()
     await expect.poll(readClipboard).toMatch(/^Authorization: Bearer [\w-]+\.[\w-]+\.[\w-]+$/)
     const header = await readClipboard()
     const jwt = header.replace(/^Authorization: Bearer /, '')

@@ -73,10 +73,7 @@ export async function copyToken(id: string, format: CopyFormat = 'raw', part: 't
       })
       return false
     }
-    toast.success('Copied · a browser page cannot clear the clipboard', {
-      id: 'copy',
-      description: `${description}. Auto-clear is not available in browser mode: clear it yourself when done.`
-    })
+    toast.success(`Copied ${description}`, { id: 'copy', description: BROWSER_CANNOT_CLEAR })
     return true
   }
   if (clearsAt === null) {
@@ -91,6 +88,9 @@ export async function copyToken(id: string, format: CopyFormat = 'raw', part: 't
   )
   return true
 }
+
+/** Said once under each copy in browser mode, where no timer can empty the clipboard. */
+export const BROWSER_CANNOT_CLEAR = 'A browser page cannot clear the clipboard: clear it yourself when done.'
 
 export function clipboardCleared(reason: 'timer' | 'expiry' | 'quit'): void {
   const why = reason === 'expiry' ? 'the token expired' : reason === 'quit' ? 'TokenDesk is quitting' : 'the timer ran out'
