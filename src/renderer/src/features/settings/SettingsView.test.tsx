@@ -83,4 +83,39 @@ describe('Settings', () => {
     expect(within(form).getByRole('alert')).toHaveTextContent('use at least 8 characters')
     expect(fake.calls).not.toContain('vault.create')
   })
+
+  it('Tokens and clipboard: each change is saved at once and said; a refusal is shown; browser mode says it cannot clear', async () => {
+    let preferences = { clipboardClearSeconds: 30, expiringSeconds: 60, notifications: true }
+    const fake = open({
+      'secrets.status': () => ({ ok: true, value: healthyKeychain }),
+      'preferences.get': () => ({ ok: true, value: preferences }),
+      'preferences.update': (change) => {
+        if (change.expiringSeconds === 3600) return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Invalid request for "preferences.update".' } }
+        preferences = { ...preferences, ...change }
+        return { ok: true, value: preferences }
+      }
+    })
+    await userEvent.keyboard('{Alt>}3{/Alt}')
+    const panel = await screen.findByRole('region', { name: 'Tokens and clipboard' })
+    const clear = await within(panel).findByRole('combobox', { name: 'Clear the clipboard after a copy' })
+    expect(clear).toHaveValue('30')
+    expect(panel).toHaveTextContent('A browser page cannot clear the clipboard: this applies to the desktop app.')
+
+    await userEvent.selectOptions(clear, 'never')
+    expect(await within(panel).findByRole('status')).toHaveTextContent('Copied tokens now stay on the clipboard.')
+    await userEvent.selectOptions(within(panel).getByRole('combobox', { name: 'Show a token as expiring soon' }), '5 min before expiry')
+    expect(await within(panel).findByRole('status')).toHaveTextContent('Tokens now show as expiring soon 5 min before they expire.')
+    await userEvent.click(within(panel).getByRole('checkbox', { name: /Notify when a token/ }))
+    expect(await within(panel).findByRole('status')).toHaveTextContent('Notifications are off.')
+    expect(within(panel).getByRole('checkbox', { name: /Notify when a token/ })).not.toBeChecked()
+    expect(fake.requests.filter((r) => r.command === 'preferences.update').map((r) => r.request)).toEqual([
+      { clipboardClearSeconds: 0 },
+      { expiringSeconds: 300 },
+      { notifications: false }
+    ])
+
+    await userEvent.selectOptions(within(panel).getByRole('combobox', { name: 'Show a token as expiring soon' }), '1 h before expiry')
+    expect(await within(panel).findByRole('alert')).toHaveTextContent('Invalid request for "preferences.update".')
+    expect(within(panel).queryByRole('status')).toBeNull()
+  })
 })

@@ -9,6 +9,7 @@ import { StatusPill } from '../../components/StatusPill'
 import { bridge, refreshSecrets, useAppStore } from '../../store/app-store'
 import { BACKENDS, backendLabel, healthPill } from './backends'
 import { PassphraseForm } from './PassphraseForm'
+import { PreferencesPanel } from './PreferencesPanel'
 
 const AUTO_LOCK_CHOICES = [0, 5, 15, 30, 60, 240]
 
@@ -227,7 +228,7 @@ export function SettingsView(): JSX.Element {
       <PageHeader
         id="settings-title"
         title="Settings"
-        lead="Where TokenDesk keeps your credentials. Moving them copies and verifies every secret before deleting the old copy."
+        lead="Where TokenDesk keeps your credentials (moving them copies and verifies every secret before deleting the old copy), and how it treats tokens and the clipboard."
         busy={probing}
         onRefresh={() => void probe()}
       />
@@ -256,6 +257,7 @@ export function SettingsView(): JSX.Element {
             </header>
             <BackendChooser status={status} onNotice={setNotice} />
           </section>
+          <PreferencesPanel />
           <VaultPanel status={status} onNotice={setNotice} />
         </div>
       ) : (
