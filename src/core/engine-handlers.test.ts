@@ -14,6 +14,7 @@ const NEW_MASTER = 'df000000-0000-4000-8000-0000000000bb'
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const APP_1 = 'aa000000-0000-4000-8000-000000000001'
 const APP_2 = 'aa000000-0000-4000-8000-000000000002'
+const APP_3 = 'aa000000-0000-4000-8000-000000000003'
 
 function boot(...answers: ScriptedAnswer[]) {
   const { ctx, requests } = scriptedContext(answers, { defaultHeaders: JSON_HEADERS })
@@ -121,7 +122,8 @@ describe('apps', () => {
         { id: APP_2, name: 'Second' }
       ]
     }
-    const { core } = boot(login(), listing, login(), listing)
+    const grown: ScriptedAnswer = { status: 200, body: [...(listing.body as object[]), { id: APP_3, name: 'Third' }] }
+    const { core } = boot(login(), listing, login(), grown, login(), listing)
     const resp = await respoke(core)
     const first = await call(core, 'apps.import', { accountId: resp.id })
     expect(first.alreadyPresent).toBe(0)
@@ -129,8 +131,13 @@ describe('apps', () => {
       ['First', APP_1],
       ['Second', APP_2]
     ])
-    expect(await call(core, 'apps.import', { accountId: resp.id })).toEqual({ imported: [], alreadyPresent: 2 })
-    expect((await call(core, 'apps.list', { accountId: resp.id })).apps).toHaveLength(2)
+    const second = await call(core, 'apps.import', { accountId: resp.id })
+    expect(second.imported.map((app) => app.name)).toEqual(['Third'])
+    expect(second.alreadyPresent).toBe(2)
+    expect((await call(core, 'apps.list', { accountId: resp.id })).apps).toHaveLength(3)
+    // Another account's apps with the same ids are its own: they do not count as present here.
+    const other = await respoke(core)
+    expect((await call(core, 'apps.import', { accountId: other.id })).imported).toHaveLength(2)
   })
 
   it('a provider that cannot list apps says so', async () => {
@@ -139,8 +146,8 @@ describe('apps', () => {
     expect(await callError(core, 'apps.import', { accountId: paw.id })).toEqual({ code: 'NOT_SUPPORTED', message: 'PocketPaw cannot list its apps; add them by hand.' })
   })
 
-  it('list filters by account; remove answers the tokens removed, an unknown app is APP_NOT_FOUND', async () => {
-    const { core } = boot()
+  it('list filters by account; remove answers the tokens removed, an unknown app is APP_NOT_FOUND; update renames', async () => {
+    const { core } = boot({ status: 200, body: { access_token: 'keycloak-access-value-1', expires_in: 300 } })
     const keycloak = (name: string) =>
       call(core, 'accounts.create', { providerId: 'keycloak-proxy', name, fields: { baseUrl: 'https://auth.example.test', username: 'jane' }, secrets: { password: 'pw-123456' } })
     const first = await keycloak('First')
@@ -151,8 +158,12 @@ describe('apps', () => {
     expect((await call(core, 'apps.list', { accountId: first.id })).apps.map((a) => a.name)).toEqual(['One'])
     expect((await call(core, 'apps.list', {})).apps).toHaveLength(2)
     expect(await callError(core, 'apps.remove', { id: 'missing' })).toMatchObject({ code: 'APP_NOT_FOUND' })
-    expect(await call(core, 'apps.remove', { id: app.id })).toEqual({ removedTokens: 0 })
+    await call(core, 'tokens.issue', { accountId: first.id, appId: app.id })
+    expect(await call(core, 'apps.remove', { id: app.id })).toEqual({ removedTokens: 1 })
     expect((await call(core, 'apps.list', {})).apps.map((a) => a.name)).toEqual(['Two'])
+    expect((await call(core, 'apps.update', { id: (await call(core, 'apps.list', {})).apps[0]!.id, name: 'Renamed' })).name).toBe('Renamed')
+    expect((await call(core, 'accounts.update', { id: first.id, name: 'First again' })).name).toBe('First again')
+    expect((await call(core, 'accounts.list', {})).accounts.map((a) => a.name)).toEqual(['First again', 'Second'])
   })
 })
 
@@ -195,14 +206,19 @@ describe('recipes', () => {
 })
 
 describe('tokens', () => {
-  it('issue names a flow; clear expired and set policy answer counts', async () => {
-    const { core } = boot(session())
+  it('issue names a flow; clear expired and set policy answer counts; the value commands reach the token', async () => {
+    const { core } = boot(session(), session())
     const paw = await pocketpaw(core)
     expect(await callError(core, 'tokens.issue', { accountId: paw.id, flow: 'nope' })).toMatchObject({ code: 'FLOW_NOT_SUPPORTED' })
     const token = await call(core, 'tokens.issue', { accountId: paw.id, flow: 'session' })
     expect(token.kind).toBe('session')
     expect(await call(core, 'tokens.clearExpired', { accountId: paw.id })).toEqual({ removed: 0 })
     expect(await call(core, 'renewal.setPolicy', { accountId: paw.id, policy: { mode: 'off' } })).toEqual({ policy: { mode: 'off' }, notify: true, tokensUpdated: 1 })
+    expect((await call(core, 'tokens.reveal', { id: token.id })).value).toMatch(/^\d+:(ab)+$/)
+    expect((await call(core, 'tokens.copy', { id: token.id, format: 'header' })).text).toMatch(/^Authorization: Bearer \d+:/)
+    expect((await call(core, 'tokens.audit', { id: token.id })).events.map((e) => e.kind)).toEqual(['issued', 'revealed', 'copied'])
+    expect((await call(core, 'tokens.refresh', { id: token.id })).id).toBe(token.id)
+    expect(await callError(core, 'tokens.revoke', { id: token.id })).toMatchObject({ code: 'NOT_SUPPORTED' })
     expect((await call(core, 'tokens.inspect', { id: token.id })).format).toBe('pocketpaw')
     expect(await call(core, 'tokens.forget', { id: token.id })).toEqual({ forgotten: true })
     expect(await call(core, 'tokens.list', {})).toEqual({ tokens: [] })
