@@ -545,3 +545,81 @@ describe('KeychainSecretStore with a fake keytar: timeouts', () => {
     expect(await store.get('credential/a/e')).toBeNull()
   })
 })
+
+describe('KeychainSecretStore with a fake keytar: call economy and reporting details', () => {
+  const probeCount = (fake: FakeKeytar): number => fake.calls.filter((call) => call.op === 'set' && call.account.startsWith('.probe.')).length
+
+  it('reading and deleting values that exist needs no probe, and deletes exactly the chunks written', async () => {
+    const fake = fakeKeytar()
+    const { store } = makeStore(fake)
+    await store.set('credential/a/short', 'pw')
+    await store.set('credential/a/token', 'c'.repeat(5000))
+    fake.calls.length = 0
+    expect(await store.get('credential/a/token')).toBe('c'.repeat(5000))
+    expect(await store.get('credential/a/short')).toBe('pw')
+    expect(probeCount(fake)).toBe(0)
+    const chunks = [...fake.items.keys()].filter((account) => account.includes('#'))
+    expect(chunks).toHaveLength(3)
+    fake.calls.length = 0
+    expect(await store.delete('credential/a/token')).toBe(true)
+    expect(await store.delete('credential/a/short')).toBe(true)
+    expect(probeCount(fake)).toBe(0)
+    const deleted = fake.calls.filter((call) => call.op === 'delete').map((call) => call.account)
+    expect(deleted.sort()).toEqual(['credential/a/short', 'credential/a/token', ...chunks].sort())
+  })
+
+  it('deleting a key that does not exist makes no delete call for it', async () => {
+    const fake = fakeKeytar()
+    const { store } = makeStore(fake)
+    await store.set('credential/a/b', 'v')
+    fake.calls.length = 0
+    expect(await store.delete('credential/x/y')).toBe(false)
+    expect(fake.calls.filter((call) => call.op === 'delete' && !call.account.startsWith('.probe.'))).toEqual([])
+    expect(probeCount(fake)).toBe(1)
+  })
+
+  it('probeMs is the probe duration rounded to a tenth of a millisecond', async () => {
+    const fake = fakeKeytar()
+    const inner = fake.setPassword
+    fake.setPassword = async (service, account, password) => {
+      await new Promise((resolve) => setTimeout(resolve, 25))
+      return inner(service, account, password)
+    }
+    const { store } = makeStore(fake)
+    const health = await store.health()
+    expect(health.probeMs).toBeGreaterThanOrEqual(20)
+    expect(health.probeMs).toBeLessThan(500)
+    expect(Math.abs(health.probeMs! * 10 - Math.round(health.probeMs! * 10))).toBeLessThan(1e-6)
+  })
+
+  it('names the keychain of the platform', async () => {
+    const original = Object.getOwnPropertyDescriptor(process, 'platform')!
+    const cases: Array<[string, string]> = [
+      ['darwin', 'macOS Keychain, service "TokenDeskTest"'],
+      ['win32', 'Windows Credential Manager, service "TokenDeskTest"'],
+      ['linux', 'Secret Service (D-Bus org.freedesktop.secrets), service "TokenDeskTest"']
+    ]
+    try {
+      for (const [platform, location] of cases) {
+        Object.defineProperty(process, 'platform', { ...original, value: platform })
+        expect((await makeStore(fakeKeytar()).store.health()).location).toBe(location)
+      }
+    } finally {
+      Object.defineProperty(process, 'platform', original)
+    }
+  })
+
+  it('two failures that differ only after the 300 logged characters are logged once', async () => {
+    let tail = 'one'
+    const fake = fakeKeytar({
+      setPassword: async () => {
+        throw new Error('B'.repeat(300) + tail)
+      }
+    })
+    const { store, log } = makeStore(fake)
+    await store.health()
+    tail = 'two'
+    await store.health()
+    expect(warns(log.lines)).toHaveLength(1)
+  })
+})
