@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { useSandbox } from '../../sandbox/test-support'
-import type { ClipboardPort } from '../clipboard/port'
+import { fakeClipboard } from '../testing/fake-clipboard'
 import { fakeTimers } from '../testing/fake-timers'
 import {
   addFault,
@@ -28,24 +28,6 @@ import {
 const sandbox = useSandbox()
 const h = useHarness()
 const run = promisify(execFile)
-
-function fakeClipboard(): ClipboardPort & { text: string; cleared: number; failing: boolean } {
-  const board = {
-    text: '',
-    cleared: 0,
-    failing: false,
-    writeText(text: string) {
-      if (board.failing) throw new Error('no X display')
-      board.text = text
-    },
-    readText: () => board.text,
-    clear() {
-      board.text = ''
-      board.cleared++
-    }
-  }
-  return board
-}
 
 /** Every file under a directory, as text. */
 function filesUnder(dir: string): Array<{ name: string; text: string }> {

@@ -18,6 +18,31 @@ function withCurrent(choices: readonly number[], current: number): number[] {
 
 const seconds = (s: number): string => formatSpan(s * 1000)
 
+/** One labelled choice of a number of seconds, with a note under it. */
+function SecondsChoice(props: {
+  label: string
+  value: number
+  choices: readonly number[]
+  optionText(seconds: number): string
+  note?: string | undefined
+  onChoose(seconds: number): void
+}): JSX.Element {
+  const id = useId()
+  return (
+    <div className="preference">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChoose(Number(e.target.value))}>
+        {withCurrent(props.choices, props.value).map((s) => (
+          <option key={s} value={s}>
+            {props.optionText(s)}
+          </option>
+        ))}
+      </select>
+      {props.note && <p className="muted small">{props.note}</p>}
+    </div>
+  )
+}
+
 /**
  * The engine's preferences (preferences.get / preferences.update): how long a copied token stays
  * on the clipboard, when a token counts as expiring soon, and whether TokenDesk notifies. Each
@@ -28,8 +53,6 @@ export function PreferencesPanel(): JSX.Element {
   const preferencesChanged = useAccountsStore((s) => s.preferencesChanged)
   const [saved, setSaved] = useState<string | null>(null)
   const [error, setError] = useState<AppErrorData | null>(null)
-  const clearId = useId()
-  const expiringId = useId()
 
   const save = async (change: Partial<Preferences>, said: string): Promise<void> => {
     setSaved(null)
@@ -51,42 +74,24 @@ export function PreferencesPanel(): JSX.Element {
         <p className="muted">Loading…</p>
       ) : (
         <div className="stack">
-          <div className="preference">
-            <label htmlFor={clearId}>Clear the clipboard after a copy</label>
-            <select
-              id={clearId}
-              value={preferences.clipboardClearSeconds}
-              onChange={(e) => {
-                const value = Number(e.target.value)
-                void save({ clipboardClearSeconds: value }, value === 0 ? 'Copied tokens now stay on the clipboard.' : `The clipboard is now cleared ${seconds(value)} after a copy.`)
-              }}
-            >
-              {withCurrent(CLEAR_CHOICES, preferences.clipboardClearSeconds).map((s) => (
-                <option key={s} value={s}>
-                  {s === 0 ? 'never' : seconds(s)}
-                </option>
-              ))}
-            </select>
-            {bridge().host === 'browser' && <p className="muted small">A browser page cannot clear the clipboard: this applies to the desktop app.</p>}
-          </div>
-          <div className="preference">
-            <label htmlFor={expiringId}>Show a token as expiring soon</label>
-            <select
-              id={expiringId}
-              value={preferences.expiringSeconds}
-              onChange={(e) => {
-                const value = Number(e.target.value)
-                void save({ expiringSeconds: value }, `Tokens now show as expiring soon ${seconds(value)} before they expire.`)
-              }}
-            >
-              {withCurrent(EXPIRING_CHOICES, preferences.expiringSeconds).map((s) => (
-                <option key={s} value={s}>
-                  {`${seconds(s)} before expiry`}
-                </option>
-              ))}
-            </select>
-            <p className="muted small">For short-lived tokens, at most a fifth of their lifetime.</p>
-          </div>
+          <SecondsChoice
+            label="Clear the clipboard after a copy"
+            value={preferences.clipboardClearSeconds}
+            choices={CLEAR_CHOICES}
+            optionText={(s) => (s === 0 ? 'never' : seconds(s))}
+            note={bridge().host === 'browser' ? 'A browser page cannot clear the clipboard: this applies to the desktop app.' : undefined}
+            onChoose={(value) =>
+              void save({ clipboardClearSeconds: value }, value === 0 ? 'Copied tokens now stay on the clipboard.' : `The clipboard is now cleared ${seconds(value)} after a copy.`)
+            }
+          />
+          <SecondsChoice
+            label="Show a token as expiring soon"
+            value={preferences.expiringSeconds}
+            choices={EXPIRING_CHOICES}
+            optionText={(s) => `${seconds(s)} before expiry`}
+            note="For short-lived tokens, at most a fifth of their lifetime."
+            onChoose={(value) => void save({ expiringSeconds: value }, `Tokens now show as expiring soon ${seconds(value)} before they expire.`)}
+          />
           <label className="preference preference-check">
             <input
               type="checkbox"

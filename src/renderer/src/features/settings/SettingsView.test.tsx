@@ -46,7 +46,8 @@ describe('Settings', () => {
           : { ok: false, error: { code: 'SECRET_MIGRATION_FAILED', message: 'The secrets in the keychain cannot be read.', details: { fix: 'Unlock the keyring.' } } }
     })
     await userEvent.keyboard('{Alt>}3{/Alt}')
-    await userEvent.click(within(await screen.findByTestId('backend-vault')).getByRole('button', { name: 'Use this' }))
+    // The first test here also loads the lazily split Settings view: allow for a busy machine.
+    await userEvent.click(within(await screen.findByTestId('backend-vault', {}, { timeout: 5000 })).getByRole('button', { name: 'Use this' }))
     const alert = await screen.findByRole('alert')
     expect(alert).toHaveTextContent('The secrets in the keychain cannot be read.')
     expect(alert).toHaveTextContent('Fix: Unlock the keyring.')
