@@ -365,15 +365,20 @@ describe('states and notices follow the clock', () => {
     expect(only(core)).toMatchObject({ state: 'live', expiresAt: START + 250_000 })
   })
 
+  /** Writes everything down, stops the core, lets `ms` pass, and boots a new core on the same data. */
+  async function restartAfter({ core, timers, server }: Pick<Awaited<ReturnType<typeof setup>>, 'core' | 'timers' | 'server'>, ms: number) {
+    await core.tokens.flush()
+    await (await core.secrets.tokenCache()).flush()
+    await core.dispose()
+    timers.jump(ms)
+    return h.boot({ timers, http: server })
+  }
+
   it('an expired token is not renewed by a stale renewal time after a restart', async () => {
     const { timers, server, core, owner } = await setup()
     server.answers.push(granted(100))
     const token = await call(core, 'tokens.issue', owner)
-    await core.tokens.flush()
-    await (await core.secrets.tokenCache()).flush()
-    await core.dispose()
-    timers.jump(500_000)
-    const restarted = h.boot({ timers, http: server })
+    const restarted = await restartAfter({ core, timers, server }, 500_000)
     expect(restarted.tokens.list()).toMatchObject([{ id: token.id, state: 'expired' }])
     await advance(timers, restarted, 1000)
     expect(server.requests).toHaveLength(1)
@@ -384,11 +389,7 @@ describe('states and notices follow the clock', () => {
     const { timers, server, core, owner } = await setup({ policy: { mode: 'off' }, expiringSeconds: 10 })
     server.answers.push(granted(100))
     const token = await call(core, 'tokens.issue', owner)
-    await core.tokens.flush()
-    await (await core.secrets.tokenCache()).flush()
-    await core.dispose()
-    timers.jump(50_000)
-    const restarted = h.boot({ timers, http: server })
+    const restarted = await restartAfter({ core, timers, server }, 50_000)
     expect(restarted.tokens.list()).toMatchObject([{ id: token.id, state: 'live' }])
     await advance(timers, restarted, 40_000)
     expect(restarted.tokens.list()[0]!.state).toBe('expiring')

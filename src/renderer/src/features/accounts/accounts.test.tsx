@@ -57,6 +57,16 @@ async function openAddAccount(user: ReturnType<typeof userEvent.setup>, provider
   return screen.getByRole('dialog')
 }
 
+/** Opens Add account → Respoke, fills a complete login and presses Test login. */
+async function testRespokeLogin(user: ReturnType<typeof userEvent.setup>): Promise<HTMLElement> {
+  const dialog = await openAddAccount(user, /Respoke/)
+  await user.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:4100/respoke/v1')
+  await user.type(within(dialog).getByLabelText('Admin user name'), 'demo-admin')
+  await user.type(within(dialog).getByLabelText('Admin password'), 'pw')
+  await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
+  return dialog
+}
+
 describe('first run', () => {
   it('welcomes a new user with Add account and Try the sandbox, naming the store really in use', async () => {
     const user = userEvent.setup()
@@ -158,11 +168,7 @@ describe('the generated form', () => {
             : { ok: false, error: { code: 'AUTH_REJECTED', message: 'Respoke refused the admin login: wrong user name or password.' } }
       }
     )
-    const dialog = await openAddAccount(user, /Respoke/)
-    await user.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:4100/respoke/v1')
-    await user.type(within(dialog).getByLabelText('Admin user name'), 'demo-admin')
-    await user.type(within(dialog).getByLabelText('Admin password'), 'pw')
-    await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
+    const dialog = await testRespokeLogin(user)
     const result = await within(dialog).findByTestId('test-login-result')
     expect(result).toHaveTextContent('Logged in as demo-admin; 2 apps visible.')
     expect(result).toHaveTextContent('Admin-Token (opaque, 36 characters)')
@@ -183,11 +189,7 @@ describe('the generated form', () => {
   it('a Test login that reached the API without trying the credentials is information, not a success', async () => {
     const user = userEvent.setup()
     start({}, { 'accounts.testLogin': () => ({ ok: true, value: { message: 'The proxy answers at this address.', facts: [], ms: 5, checked: 'address' } }) })
-    const dialog = await openAddAccount(user, /Respoke/)
-    await user.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:4100/respoke/v1')
-    await user.type(within(dialog).getByLabelText('Admin user name'), 'demo-admin')
-    await user.type(within(dialog).getByLabelText('Admin password'), 'pw')
-    await user.click(within(dialog).getByRole('button', { name: 'Test login' }))
+    const dialog = await testRespokeLogin(user)
     const result = await within(dialog).findByTestId('test-login-result')
     expect(result).toHaveTextContent('The proxy answers at this address.')
     expect(result).toHaveClass('callout-info')
