@@ -14,6 +14,7 @@ import type { TokenCache } from '../secrets/token-cache'
 import { localExpiry, expiringWindowMs, renewalTime, retryDelayMs, stateAt } from './expiry'
 import type { TokenRecordStore } from './record-store'
 import { Scheduler, type TimerPort } from './scheduler'
+import { formatClockTime } from '../../shared/clock-time'
 
 export interface TokensServiceOptions {
   accounts: AccountsService
@@ -499,7 +500,7 @@ export class TokensService {
       const renewalPending = current.renewal.nextAt !== null && current.renewal.failures === 0
       if (state === 'expiring' && !renewalPending) {
         this.audit(id, 'expiring', 'expiring soon')
-        this.notice(current, 'expiring', `${current.label} expires soon`, `Expires at ${clockTime(current.expiresAt ?? now)}.`)
+        this.notice(current, 'expiring', `${current.label} expires soon`, `Expires at ${formatClockTime(current.expiresAt ?? now)}.`)
       } else if (state === 'expired') {
         this.audit(id, 'expired', 'expired')
         this.notice(current, 'expired', `${current.label} expired`, 'Issue a new one, or turn on auto-renew for it.')
@@ -632,9 +633,3 @@ export function inspectValue(value: string): TokenInspection {
 }
 
 export type { AppErrorData }
-
-/** Local `17:05:18`: the 24-hour clock the app shows everywhere, whatever the host's locale says. */
-function clockTime(ms: number): string {
-  const at = new Date(ms)
-  return [at.getHours(), at.getMinutes(), at.getSeconds()].map((part) => String(part).padStart(2, '0')).join(':')
-}

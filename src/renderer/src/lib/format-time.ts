@@ -1,4 +1,7 @@
+import { formatClockTime } from '../../../shared/clock-time'
 import type { ExpirySource, RenewalPolicy, Token } from '../../../shared/model'
+
+export { formatClockTime }
 
 /**
  * Every sentence the UI says about time, in one pure module (no clock, no React): the row, the
@@ -153,11 +156,6 @@ export function formatMoment(ms: number, now: number): string {
   return day(ms) === day(now) ? formatClockTime(ms) : formatAbsolute(ms)
 }
 
-/** Local `19:04:05`. */
-export function formatClockTime(ms: number): string {
-  const d = new Date(ms)
-  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`
-}
 
 /** Local `19:04`, for axis labels. */
 export function formatHourMinute(ms: number): string {
