@@ -17,7 +17,7 @@ import { markdownReport, shapeProblems, updateReadme, type BenchResult } from '.
 import { measureScheduler, type SchedulerFigures } from './lib/scheduler'
 import { buildApp, measureSize } from './lib/size'
 import { spread, round, type Spread } from './lib/stats'
-import { measureCountdowns, measureIdle, measureMemory, measureStartup } from './lib/ui'
+import { measureCountdowns, measureIdle, measureMemory, measureStartup, STARTUP_KINDS, type StartupKind, type StartupRun } from './lib/ui'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -101,19 +101,29 @@ async function main(): Promise<void> {
       extras.countdownRuns = byCount
     }
     if (wants('startup') && browser) {
-      log(`startup: 1,000 stored tokens, ${SIZES.startupRuns} launches as a user launches and ${SIZES.startupRuns} with the demo sandbox, alternating…`)
-      const { user, demo } = await measureStartup(browser, rendererDir, 1000, SIZES.startupRuns)
-      const s = spread(user.map((r) => r.total_ms))
-      spreads.startup_ms_1000 = s
-      partial.startup_ms_1000 = s.median
-      extras.startupRuns = user
-      extras.startupDemoRuns = demo
-      const describe = (label: string, runs: typeof user): void => {
-        const median = (pick: (r: (typeof runs)[number]) => number): number => round(spread(runs.map(pick)).median)
-        log(`  ${label}: launch → interactive ${median((r) => r.total_ms)} ms (listening ${median((r) => r.spawn_to_ready_ms)} ms, core up ${median((r) => r.core_booted_ms)} ms after process start, page ${median((r) => r.page_ms)} ms)`)
+      log(`startup: 1,000 stored tokens, ${SIZES.startupRuns} launches each in a new tab, a new window, with the demo sandbox, and of the floor (a static page), alternating…`)
+      const byKind = await measureStartup(browser, rendererDir, 1000, SIZES.startupRuns)
+      const medianOf = (kind: StartupKind, pick: (r: StartupRun) => number = (r) => r.total_ms): number => spread(byKind[kind].map(pick)).median
+      const keep = (path: string, kind: StartupKind): number => {
+        const s = spread(byKind[kind].map((r) => r.total_ms))
+        spreads[path] = s
+        return s.median
       }
-      describe('npm start', user)
-      describe('npm start -- --demo (built-in sandbox too)', demo)
+      partial.startup_ms_1000 = keep('startup_ms_1000', 'tab')
+      // The difference run by run: each tab launch and the floor's launch right after it.
+      const own = spread(byKind.tab.map((r, i) => r.total_ms - byKind['floor-tab'][i]!.total_ms))
+      spreads['startup.own_ms_1000'] = own
+      partial.startup = {
+        own_ms_1000: round(own.median),
+        floor_tab_ms: keep('startup.floor_tab_ms', 'floor-tab'),
+        window_ms_1000: keep('startup.window_ms_1000', 'window'),
+        floor_window_ms: keep('startup.floor_window_ms', 'floor-window'),
+        demo_ms_1000: keep('startup.demo_ms_1000', 'demo')
+      }
+      extras.startupRuns = byKind
+      for (const kind of STARTUP_KINDS) {
+        log(`  ${kind}: launch → interactive ${round(medianOf(kind))} ms (listening ${round(medianOf(kind, (r) => r.spawn_to_ready_ms))} ms, core up ${round(medianOf(kind, (r) => r.core_booted_ms))} ms after process start, page ${round(medianOf(kind, (r) => r.page_ms))} ms)`)
+      }
     }
     if (wants('idle') && browser) {
       log(`idle: 1,000 live tokens, ${SIZES.idleCoolS} s cool-down, then ${SIZES.idleRuns} × ${SIZES.idleS} s…`)
@@ -161,6 +171,7 @@ async function main(): Promise<void> {
     issuance: partial.issuance!,
     countdown: partial.countdown!,
     startup_ms_1000: partial.startup_ms_1000!,
+    startup: partial.startup!,
     size: partial.size!,
     idle_cpu_ms_per_min: partial.idle_cpu_ms_per_min!,
     scheduler: partial.scheduler!,

@@ -12,6 +12,7 @@ function sample(): BenchResult {
     issuance: { respoke: { ...api }, pocketpaw: { ...api }, 'play-oxygen': { ...api }, 'keycloak-proxy': { ...api } },
     countdown: { '100': { ...tick }, '1000': { ...tick }, '10000': { ...tick } },
     startup_ms_1000: 420,
+    startup: { own_ms_1000: 150, floor_tab_ms: 270, window_ms_1000: 900, floor_window_ms: 650, demo_ms_1000: 700 },
     size: { js_gzip_kb: 180, js_raw_kb: 600, css_gzip_kb: 10 },
     idle_cpu_ms_per_min: 12,
     scheduler: { timers: 1, lateness_p50: 1, lateness_p99: 20, cpu_ms: 900, requests: 10000, renewals_due: 10000 },
@@ -105,14 +106,16 @@ describe('budgets and comparison', () => {
     latest.startup_ms_1000 = 900
     latest.idle_cpu_ms_per_min = 10
     const table = markdownReport(latest, { previous, spreads: { startup_ms_1000: { median: 900, min: 850, max: 990, runs: [850, 900, 990] } } })
-    expect(table).toContain('| Start-up, 1,000 tokens | ≤ 500 ms | 900 | 850 | 990 | ❌ |')
+    expect(table).toContain('| Start-up, 1,000 tokens (new tab) | ≤ 500 ms | 900 | 850 | 990 | ❌ |')
+    expect(table).toContain('| Start-up floor: a static page launched the same way | reference | 270 | – | – | ℹ |')
+    expect(table).toContain('| Host RSS growth after forgetting | no growth | 1 | – | – | ℹ |')
     expect(table).toContain('| Renderer JS gzip | ≤ 200 KB | 180 | – | – | ✅ |')
     expect(table).toContain('| Renewal requests = renewals due | = 10000 | 10000 | – | – | ✅ |')
     expect(table).toContain('| startup_ms_1000 | 900 | 850 | 990 | 420 | +114 % ⚠ |')
     expect(table).toContain('| idle_cpu_ms_per_min | 10.0 | – | – | 12.0 | −17 % |')
     expect(table).not.toContain('machine.cores')
     const rows = table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| budget') && !line.startsWith('| figure'))
-    expect(rows).toHaveLength(BUDGETS.length + 20 + 12 + 1 + 3 + 1 + 6 + 2)
+    expect(rows).toHaveLength(BUDGETS.length + 20 + 12 + 1 + 5 + 3 + 1 + 6 + 2)
   })
 
   it('without a previous run, leaves the comparison columns empty', () => {

@@ -39,8 +39,17 @@ export function benchHostBundle(rendererDir: string): string {
  * Node, scripts/build-host.ts). Without a bundle beside the renderer (ad-hoc scripts using out/),
  * it runs the sources through tsx and says so: start-up figures from that path are not comparable.
  */
-export async function startHost(options: { dataDir: string; rendererDir: string; demo?: boolean; playOxygenSeconds?: number; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Promise<HostProcess> {
-  const bundle = benchHostBundle(options.rendererDir)
+export async function startHost(options: {
+  dataDir: string
+  rendererDir: string
+  demo?: boolean
+  playOxygenSeconds?: number
+  env?: NodeJS.ProcessEnv
+  nodeArgs?: string[]
+  /** Another host script speaking the same lines (bench/lib/floor-host.mjs). */
+  script?: string
+}): Promise<HostProcess> {
+  const bundle = options.script ?? benchHostBundle(options.rendererDir)
   const entry = existsSync(bundle) ? [bundle] : ['--import', 'tsx', join(root, 'bench', 'lib', 'host.ts')]
   if (entry.length > 1) process.stderr.write(`bench: no ${bundle}; running the host from source through tsx (slower start)\n`)
   const args = [...(options.nodeArgs ?? []), '--expose-gc', ...entry, '--data-dir', options.dataDir, '--renderer-dir', options.rendererDir]
