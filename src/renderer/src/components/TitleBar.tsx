@@ -2,6 +2,7 @@ import { Search } from 'lucide-react'
 import type { JSX } from 'react'
 import { MOD } from '../features/shortcuts/keys'
 import { useAppStore } from '../store/app-store'
+import { AppMark } from './AppMark'
 import { StatusPill } from './StatusPill'
 
 const CONNECTION_LABEL = {
@@ -20,7 +21,7 @@ export function TitleBar({ host }: { host: 'electron' | 'browser' }): JSX.Elemen
   return (
     <header className={mac ? 'titlebar titlebar-mac' : 'titlebar'}>
       <div className="titlebar-brand">
-        <img src="./icon.svg" alt="" width={20} height={20} />
+        <AppMark size={20} />
         <span className="titlebar-name">TokenDesk</span>
         {host === 'browser' && <span className="badge">Browser mode</span>}
       </div>
