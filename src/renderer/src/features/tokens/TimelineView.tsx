@@ -2,6 +2,7 @@ import * as Tooltip from '@radix-ui/react-tooltip'
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
 import type { Token } from '../../../../shared/model'
 import { useNow } from '../../lib/clock'
+import { compareText } from '../../lib/compare-text'
 import {
   expirySourceText,
   formatAbsolute,
@@ -52,7 +53,7 @@ function buildLanes(tokens: readonly Token[], accountName: (id: string, token: T
     list.push(token)
     groups.set(token.accountId, list)
   }
-  const ordered = [...groups.entries()].map(([id, list]) => ({ name: accountName(id, list[0]!), list })).sort((a, b) => a.name.localeCompare(b.name))
+  const ordered = [...groups.entries()].map(([id, list]) => ({ name: accountName(id, list[0]!), list })).sort((a, b) => compareText(a.name, b.name))
   const lanes: Lane[] = []
   let y = 0
   for (const group of ordered) {

@@ -1,6 +1,7 @@
 import { List, GanttChart } from 'lucide-react'
 import { useEffect, useMemo, type JSX } from 'react'
 import type { ProviderId, Token } from '../../../../shared/model'
+import { compareText } from '../../lib/compare-text'
 import { useAccountsStore, providerLabel, PROVIDER_ORDER } from '../../store/accounts-store'
 import { useAppStore } from '../../store/app-store'
 import { selectSorted, useTokensStore, type StateFilter } from '../../store/tokens-store'
@@ -62,7 +63,7 @@ export function TokenFilters({ tokens }: { tokens: readonly Token[] }): JSX.Elem
     for (const token of tokens) if (!names.has(token.accountId)) names.set(token.accountId, token.label.split(' · ')[0] ?? token.accountId)
     return [...names.entries()]
       .filter(([id]) => filters.providerId === 'all' || (accounts ?? []).find((a) => a.id === id)?.providerId === filters.providerId || tokens.some((t) => t.accountId === id && t.providerId === filters.providerId))
-      .sort((a, b) => a[1].localeCompare(b[1]))
+      .sort((a, b) => compareText(a[1], b[1]))
   }, [accounts, tokens, filters.providerId])
 
   return (
