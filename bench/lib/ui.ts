@@ -114,7 +114,8 @@ const FLOOR_HOST = join(dirname(fileURLToPath(import.meta.url)), 'floor-host.mjs
  * Seeds `count` tokens in a data directory, then launches the host on it `runs` times each way,
  * alternating, each to an interactive list (a fresh host process and a page that never saw it):
  * - `tab`: as a user launches TokenDesk (`npm start`): the core alone, its page opened in a new tab
- *   of a browser that is already running (what `npm start` does through `open`), HTTP cache off.
+ *   of a browser that is already running (what `npm start` does through `open`). Each host listens on
+ *   a new port, so the page is a new origin and nothing of it is in the browser's cache.
  *   This is `startup_ms_1000`.
  * - `window`: the same in a new browser window (a new Playwright context). Headless Chromium then
  *   also starts a renderer for its own window UI (`--top-chrome-webui`, ~1.5 s of CPU on 2 cores,
@@ -141,10 +142,6 @@ export async function measureStartup(browser: Browser, rendererDir: string, coun
         const inTab = !kind.endsWith('window')
         const context = inTab ? window : await browser.newContext({ viewport: { width: 1200, height: 760 }, bypassCSP: true })
         const page = await context.newPage()
-        const cdp = await context.newCDPSession(page)
-        await cdp.send('Network.enable')
-        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
-        await cdp.detach()
         const floor = kind.startsWith('floor')
         const started = performance.now()
         const host = await startHost({ dataDir, rendererDir, demo: kind === 'demo', playOxygenSeconds: LIVE_SECONDS, env: env(), ...(floor ? { script: FLOOR_HOST } : {}) })
